@@ -1,0 +1,224 @@
+"""Indonesian complaint text pipeline: personal-data masking, normalisation, slang, stopwords, stemming.
+
+`mask_pii` is the one place personal data is stripped; it is used for model input, for anything stored
+for training and for anything logged. `IndonesianPreprocessor` is a scikit-learn transformer so a saved
+model carries its own lexicons and training and serving cannot drift apart.
+
+Speed: each distinct raw token is resolved once per process (slang -> stopword -> stem) and memoised;
+a warm call is a few regex passes plus one dict lookup per token.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from triage.config import data_dir
+
+PLACEHOLDERS = ("<url>", "<email>", "<telepon>", "<nik>", "<plat>")
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+SHORT_LINK_HOSTS = ("bit.ly", "s.id", "tinyurl.com", "t.co", "wa.me", "linktr.ee", "forms.gle", "cutt.ly")
+_SHORT_LINK_PREFIXES = tuple(f"{host}/" for host in SHORT_LINK_HOSTS)
+_URL = re.compile(
+    rf"(?:https?://|www\.)\S+|\b(?:{'|'.join(re.escape(h) for h in SHORT_LINK_HOSTS)})/\S*", re.I
+)
+# Digit runs with separators; classified by `_digits_replacement` into NIK (16 digits) or phone number.
+# Patterns start with a character class (lookbehind second) so the regex engine can skip ahead fast.
+_DIGITS = re.compile(r"[\d+](?<![\w+][\d+])\d?(?:[\s().-]{0,2}\d){7,17}(?!\d)")
+_PLATE = re.compile(r"([A-Z])(?<![A-Za-z0-9][A-Z])([A-Z]?) ?\d{1,4} ?([A-Z]{1,3})(?![A-Za-z0-9])")
+# Prefixes/suffixes that make "RT 05 RW", "KM 7 ARAH", "NO 12 A" look like plates but are not.
+_NOT_PLATE = frozenset(
+    {"RT", "RW", "KM", "NO", "GG", "JL", "KK", "RS", "RP", "PT", "CV", "UD", "SD", "TK", "HP", "WA", "KEL", "KEC"}
+)
+# Markers used by upstream exports that masked data before us.
+_MASKED_MARKERS = {"[NIK]": "<nik>", "[TELEPON]": "<telepon>", "[EMAIL]": "<email>"}
+
+
+def _digits_replacement(match: re.Match) -> str:
+    raw = match.group()
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) == 16 and raw.isdigit():
+        return " <nik> "
+    if digits.startswith(("0", "62")) and 9 <= len(digits) <= 15:
+        return " <telepon> "
+    return raw
+
+
+def _plate_replacement(match: re.Match) -> str:
+    if match.group(1) + match.group(2) in _NOT_PLATE or match.group(3) in _NOT_PLATE:
+        return match.group()
+    return " <plat> "
+
+
+def mask_pii(text: str) -> str:
+    """Replace e-mails, URLs, 16-digit NIKs, phone numbers and vehicle plates by placeholder tokens.
+
+    Cheap substring tests decide which patterns can match at all, so clean text costs a few scans.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if "@" in text:
+        text = _EMAIL.sub(" <email> ", text)
+    lowered = text.lower()
+    if "://" in text or "www." in lowered or any(link in lowered for link in _SHORT_LINK_PREFIXES):
+        text = _URL.sub(" <url> ", text)
+    if "[" in text:
+        for marker, placeholder in _MASKED_MARKERS.items():
+            text = text.replace(marker, f" {placeholder} ")
+    text = _DIGITS.sub(_digits_replacement, text)
+    return _PLATE.sub(_plate_replacement, text)
+
+
+_ELONGATION = re.compile(r"([a-z])\1{2,}")
+# Numbers survive only right after these words, where they carry a location ("rt 05", "jalan km 7").
+NUMBER_CONTEXT = ("rt", "rw", "km", "gang", "gg", "blok")
+# One token: a word (hyphenated, or "anak2" reduplication), a context word with its number
+# ("rt 05"), or a placeholder ("<url>"). Other numbers are not tokens. The word comes first and the
+# context is checked by lookbehind, which keeps the scan fast.
+_TOKEN = re.compile(r"<?[a-z]+(?:(?:(?<=rt|rw|km|gg)|(?<=gang|blok))[\s.:]*\d+|(?:-[a-z]+)*2?)>?")
+_CONTEXT_NUMBER = re.compile(rf"({'|'.join(NUMBER_CONTEXT)})[\s.:]*(\d+)")
+
+# Words never removed even when a stopword list contains them: negation and urgency change routing
+# and priority.
+KEEP_WORDS = frozenset(
+    {"tidak", "tak", "belum", "bukan", "jangan", "segera", "darurat", "mohon", "tolong", "bahaya",
+     "cepat", "parah", "sudah", "masih", "lagi", "rusak", "mati"}
+)
+
+
+def normalise(text: str) -> str:
+    """NFKC, personal data masked, lower case, elongations collapsed ("lamaaaa" -> "lama")."""
+    return _ELONGATION.sub(r"\1", mask_pii(text).lower())
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Tokens of masked, lower-cased text, before slang/stopword/stemming (elongation kept)."""
+    return _TOKEN.findall(mask_pii(text).lower())
+
+
+@lru_cache(maxsize=None)
+def _stemmer():
+    """One PySastrawi stemmer per process (created lazily, so forked or spawned workers build their own)."""
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+
+
+_STEM_CACHE: dict[str, str] = {}
+_CACHE_LIMIT = 1_000_000
+
+
+def stem_word(word: str) -> str:
+    """Sastrawi stem of one already-normalised word, memoised per process."""
+    stem = _STEM_CACHE.get(word)
+    if stem is None:
+        stem = _stemmer().stem_word(word)
+        if len(_STEM_CACHE) < _CACHE_LIMIT:
+            _STEM_CACHE[word] = stem
+    return stem
+
+
+def read_slang(path: str | os.PathLike | None = None) -> dict[str, str]:
+    """Slang/abbreviation -> standard form, from a two-column CSV (`slang`, `standard`)."""
+    path = Path(path) if path else data_dir() / "slang.csv"
+    with open(path, newline="", encoding="utf-8") as fh:
+        return {row["slang"].strip().lower(): row["standard"].strip().lower() for row in csv.DictReader(fh)}
+
+
+def read_wordlist(path: str | os.PathLike | None = None) -> frozenset[str]:
+    """One word per line; `#` starts a comment."""
+    path = Path(path) if path else data_dir() / "stopwords.txt"
+    with open(path, encoding="utf-8") as fh:
+        words = (line.split("#", 1)[0].strip().lower() for line in fh)
+        return frozenset(w for w in words if w)
+
+
+class IndonesianPreprocessor(BaseEstimator, TransformerMixin):
+    """Text -> space-joined tokens: masked, normalised, slang expanded, stopwords dropped, stemmed.
+
+    `slang` and `stopwords` are read from `data/` at fit time and stored on the estimator, so a pickled
+    model does not depend on the files it was built from.
+    """
+
+    def __init__(self, stem: bool = True, remove_stopwords: bool = True, slang_path=None, stopwords_path=None):
+        self.stem = stem
+        self.remove_stopwords = remove_stopwords
+        self.slang_path = slang_path
+        self.stopwords_path = stopwords_path
+
+    def fit(self, X=None, y=None):
+        self.slang_ = read_slang(self.slang_path)
+        stopwords = read_wordlist(self.stopwords_path) if self.remove_stopwords else frozenset()
+        self.stopwords_ = frozenset(stopwords - KEEP_WORDS)
+        self._token_cache: dict[str, str] = {}
+        return self
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_token_cache", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._token_cache = {}
+
+    def _resolve(self, token: str) -> str:
+        """Processed form of one raw token (memoised): "" when dropped, else space-joined words."""
+        context = _CONTEXT_NUMBER.fullmatch(token)
+        if token in PLACEHOLDERS:
+            resolved = token
+        elif context:
+            word, number = context.groups()
+            resolved = f"{word} {word}_{int(number)}"
+        else:
+            word = token.strip("<>")
+            if word[-1] == "2":  # "anak2" is the informal spelling of "anak-anak"
+                word = word[:-1]
+            resolved = " ".join(self._word_forms(_ELONGATION.sub(r"\1", word)))
+        if len(self._token_cache) < _CACHE_LIMIT:
+            self._token_cache[token] = resolved
+        return resolved
+
+    def _word_forms(self, word: str) -> list[str]:
+        out = []
+        for piece in self.slang_.get(word, word).split():
+            if piece in self.stopwords_:
+                continue
+            parts = piece.split("-")
+            if len(set(parts)) == 1:  # reduplication ("anak-anak") counts as the base word
+                piece = parts[0]
+            out.extend(stem_word(p) if self.stem else p for p in piece.split("-") if p)
+        return out
+
+    def process(self, text) -> str:
+        """Processed text of one complaint (never raises: non-strings become empty)."""
+        if not isinstance(text, str):
+            text = "" if text is None or text != text else str(text)
+        cache = self._token_cache
+        return " ".join(filter(None, [cache[t] if t in cache else self._resolve(t) for t in raw_tokens(text)]))
+
+    def tokens(self, text: str) -> list[str]:
+        """Processed tokens of one text."""
+        return self.process(text).split()
+
+    def transform(self, X: Iterable) -> list[str]:
+        return [self.process(text) for text in X]
+
+    def word_origins(self, text: str) -> dict[str, list[str]]:
+        """Processed token -> the surface words of `text` it came from (for explanations)."""
+        origins: dict[str, list[str]] = {}
+        for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", unicodedata.normalize("NFKC", text)):
+            for stem in self.tokens(word):
+                bucket = origins.setdefault(stem, [])
+                if word not in bucket:
+                    bucket.append(word)
+        return origins
