@@ -203,8 +203,13 @@ class IndonesianPreprocessor(BaseEstimator, TransformerMixin):
         """Processed text of one complaint (never raises: non-strings become empty)."""
         if not isinstance(text, str):
             text = "" if text is None or text != text else str(text)
+        return self.process_lowered(mask_pii(text).lower())
+
+    def process_lowered(self, lowered: str) -> str:
+        """`process` for text already masked and lower-cased (lets callers mask once for several views)."""
         cache = self._token_cache
-        return " ".join(filter(None, [cache[t] if t in cache else self._resolve(t) for t in raw_tokens(text)]))
+        tokens = _TOKEN.findall(lowered)
+        return " ".join(filter(None, [cache[t] if t in cache else self._resolve(t) for t in tokens]))
 
     def tokens(self, text: str) -> list[str]:
         """Processed tokens of one text."""

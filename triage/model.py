@@ -1,0 +1,454 @@
+"""TriageModel: category, agency and misinformation heads over one shared Indonesian text representation.
+
+Each head is a LinearSVC whose scores are turned into probabilities by sigmoid calibration
+(`CalibratedClassifierCV`). Features are computed once per complaint and shared by all heads:
+word 1-2-grams of the stemmed text (readable, used for explanations) and character 2-5-grams of the
+normalised text (robust to typos and informal spelling).
+
+When the training data has both category and agency labels and categories determine agencies almost
+always, the agency head also listens to the category head: P(agency) mixes the direct prediction with
+sum_c P(category c) * P(agency | c), a routing table learned from the data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+import scipy
+import sklearn
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import train_test_split
+from sklearn.svm import LinearSVC
+
+from triage import __version__
+from triage.misinfo import cue_reasons
+from triage.text import _ELONGATION, IndonesianPreprocessor, mask_pii
+
+log = logging.getLogger(__name__)
+
+OTHER = "Lainnya"
+HEADS = ("category", "agency", "misinformation")
+MODEL_FILE = "model.joblib"
+CARD_FILE = "card.json"
+
+
+class ModelError(Exception):
+    """A model cannot be trained, saved or loaded; the message says why."""
+
+
+class IncompatibleModelError(ModelError):
+    """The artifact was built with a scikit-learn version this installation cannot load safely."""
+
+
+def coverage_at_precision(confidence: np.ndarray, correct: np.ndarray, precision: float = 0.95) -> tuple[float, float]:
+    """Largest share of rows, taken most-confident first, whose accuracy is >= `precision`.
+
+    Returns (coverage, confidence threshold); threshold is 1.0 when no prefix reaches the precision.
+    """
+    if len(confidence) == 0:
+        return 0.0, 1.0
+    order = np.argsort(-confidence, kind="stable")
+    running = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    ok = np.flatnonzero(running >= precision)
+    if len(ok) == 0:
+        return 0.0, 1.0
+    last = ok[-1]
+    return (last + 1) / len(order), float(confidence[order][last])
+
+
+class ComplaintVectorizer:
+    """Raw complaint text -> sparse features (stemmed word n-grams, then character n-grams)."""
+
+    def __init__(self, max_char_features: int = 300_000):
+        self.preprocessor = IndonesianPreprocessor()
+        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+",
+                                     dtype=np.float32)
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
+                                     max_features=max_char_features, dtype=np.float32)
+
+    def _views(self, texts) -> tuple[list[str], list[str]]:
+        lowered = [mask_pii(t).lower() if isinstance(t, str) else "" for t in texts]
+        words = [self.preprocessor.process_lowered(t) for t in lowered]
+        chars = [_ELONGATION.sub(r"\1", t) for t in lowered]
+        return words, chars
+
+    def fit_transform(self, texts) -> sparse.csr_matrix:
+        self.preprocessor.fit()
+        words, chars = self._views(texts)
+        if len(texts) < 10:  # tiny corpora (tests): keep every term
+            self.words.set_params(min_df=1)
+            self.chars.set_params(min_df=1)
+        X = sparse.hstack([self.words.fit_transform(words), self.chars.fit_transform(chars)], format="csr")
+        self.word_names = self.words.get_feature_names_out()
+        return X
+
+    def transform(self, texts) -> sparse.csr_matrix:
+        words, chars = self._views(texts)
+        return sparse.hstack([self.words.transform(words), self.chars.transform(chars)], format="csr")
+
+    @property
+    def n_word_features(self) -> int:
+        return len(self.words.vocabulary_)
+
+
+class SigmoidLinear:
+    """Prediction-only copy of a fitted `CalibratedClassifierCV(LinearSVC, method="sigmoid", ensemble=False)`.
+
+    sklearn's `predict_proba` validates inputs and loops over one calibrator per class, which costs
+    milliseconds per call; here the same arithmetic is one sparse product and a few array operations.
+    """
+
+    def __init__(self, fitted: CalibratedClassifierCV):
+        (calibrated,) = fitted.calibrated_classifiers_
+        svc = calibrated.estimator
+        if list(svc.classes_) != list(fitted.classes_):
+            raise ModelError("calibrated classifier classes do not match")
+        self.classes = fitted.classes_
+        self.coef = np.ascontiguousarray(svc.coef_.T, dtype=np.float32)  # (n_features, n_scores)
+        self.intercept = svc.intercept_.astype(np.float32)
+        self.a = np.array([c.a_ for c in calibrated.calibrators], dtype=np.float64)
+        self.b = np.array([c.b_ for c in calibrated.calibrators], dtype=np.float64)
+
+    def predict_proba(self, X) -> np.ndarray:
+        scores = np.asarray(X @ self.coef, dtype=np.float64) + self.intercept
+        calibrated = 1.0 / (1.0 + np.exp(self.a * scores + self.b))
+        if len(self.classes) == 2:
+            return np.hstack([1.0 - calibrated, calibrated])
+        total = calibrated.sum(axis=1, keepdims=True)
+        uniform = np.full_like(calibrated, 1.0 / len(self.classes))
+        return np.divide(calibrated, total, out=uniform, where=total != 0)
+
+    def word_coef(self, n_words: int) -> np.ndarray:
+        """Per-class weights of the first `n_words` features (binary: one row per class)."""
+        coef = self.coef[:n_words].T
+        return np.vstack([-coef[0], coef[0]]) if len(self.classes) == 2 else coef
+
+
+@dataclass
+class Head:
+    """One fitted head: its classifier, classes, what was folded into `Lainnya`, explanation weights."""
+
+    name: str
+    classifier: SigmoidLinear
+    folded: list[str]
+    word_coef: np.ndarray  # (n_classes, n_word_features)
+
+    @property
+    def classes(self) -> np.ndarray:
+        return self.classifier.classes
+
+    def proba(self, X) -> np.ndarray:
+        return self.classifier.predict_proba(X)
+
+
+def _labels(values) -> np.ndarray:
+    """Labels as stripped strings; missing/blank become ''."""
+    series = pd.Series(values, dtype="object")
+    return series.where(series.notna(), "").astype(str).str.strip().to_numpy()
+
+
+def _fold_rare(y: np.ndarray, min_count: int, fold: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Fold classes rarer than `min_count` into `Lainnya` (or drop them). Returns (y, keep mask, folded)."""
+    counts = pd.Series(y).value_counts()
+    rare = sorted(c for c, n in counts.items() if n < min_count and c != OTHER)
+    keep = np.ones(len(y), dtype=bool)
+    if rare:
+        is_rare = np.isin(y, rare)
+        if fold == "drop":
+            keep = ~is_rare
+        else:
+            y = np.where(is_rare, OTHER, y)
+    return y, keep, rare
+
+
+def _calibrated_svc(y: np.ndarray, C: float) -> CalibratedClassifierCV:
+    """LinearSVC fitted on all rows; sigmoid calibrators fitted on its out-of-fold scores."""
+    smallest = int(pd.Series(y).value_counts().min())
+    return CalibratedClassifierCV(LinearSVC(C=C), cv=max(2, min(5, smallest)), method="sigmoid", ensemble=False)
+
+
+class TriageModel:
+    """Three-headed complaint classifier. `fit` on labelled texts, `suggest` one, `predict_proba` many."""
+
+    def __init__(self, min_class_count: int = 5, rare: str = "fold", C: float = 0.5, hierarchy_weight: float = 0.3,
+                 review_precision: float = 0.95, misinfo_false_alarm: float = 0.01):
+        if rare not in ("fold", "drop"):
+            raise ModelError(f"rare must be 'fold' or 'drop', not {rare!r}")
+        self.min_class_count = min_class_count
+        self.rare = rare
+        self.C = C
+        self.hierarchy_weight = hierarchy_weight
+        self.review_precision = review_precision
+        self.misinfo_false_alarm = misinfo_false_alarm
+        self.heads: dict[str, Head] = {}
+        self.thresholds: dict[str, float] = {}
+        self.metrics: dict[str, dict] = {}
+        self.hierarchy: np.ndarray | None = None
+        self.version = ""
+        self.card: dict = {}
+
+    # ---- training ---------------------------------------------------------------------------------
+    def fit(self, texts, category=None, agency=None, misinformation=None, district=None,
+            validation_share: float = 0.2, random_state: int = 0) -> "TriageModel":
+        """Train every head that has labels; thresholds come from a held-out validation share."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        labels = {"category": category, "agency": agency, "misinformation": misinformation}
+        labels = {k: _labels(v) for k, v in labels.items() if v is not None}
+        if "misinformation" in labels:
+            labels["misinformation"] = np.array([_misinfo_label(v) for v in labels["misinformation"]], dtype=object)
+        labels = {k: v for k, v in labels.items() if (v != "").sum() >= 2}
+        if not labels:
+            raise ModelError("no labelled column to train on (category, agency or misinformation)")
+        if len(texts) >= 50 and validation_share > 0:
+            train_idx, val_idx = train_test_split(np.arange(len(texts)), test_size=validation_share,
+                                                  random_state=random_state)
+            self._fit_heads(texts, labels, train_idx)
+            self._set_thresholds(texts, labels, val_idx)
+        self._fit_heads(texts, labels, np.arange(len(texts)))
+        self.card = self._card(texts, labels)
+        self.version = self.card["version"]
+        return self
+
+    def _fit_heads(self, texts: list[str], labels: dict[str, np.ndarray], idx: np.ndarray) -> None:
+        self.vectorizer = ComplaintVectorizer()
+        X = self.vectorizer.fit_transform([texts[i] for i in idx])
+        self.heads = {}
+        for name, y_all in labels.items():
+            y = y_all[idx]
+            has = y != ""
+            y, keep, folded = _fold_rare(y[has], self.min_class_count, self.rare)
+            if folded:
+                action = "dropped" if self.rare == "drop" else f"folded into {OTHER!r}"
+                warnings.warn(f"{name}: {len(folded)} classes with fewer than {self.min_class_count} examples "
+                              f"{action}: {', '.join(folded[:20])}{' ...' if len(folded) > 20 else ''}", stacklevel=3)
+            Xh = X[np.flatnonzero(has)[keep]]
+            y = y[keep]
+            classes = np.unique(y)
+            if len(classes) < 2:
+                warnings.warn(f"{name}: only one class ({classes[0] if len(classes) else 'none'}); head skipped",
+                              stacklevel=3)
+                continue
+            clf = SigmoidLinear(_calibrated_svc(y, self.C).fit(Xh, y))
+            self.heads[name] = Head(name, clf, folded, clf.word_coef(self.vectorizer.n_word_features))
+        self.hierarchy = self._routing_table(labels, idx)
+
+    def _routing_table(self, labels: dict[str, np.ndarray], idx: np.ndarray) -> np.ndarray | None:
+        """P(agency | category) learned from rows with both labels, when categories decide agencies."""
+        if "category" not in self.heads or "agency" not in self.heads or self.hierarchy_weight <= 0:
+            return None
+        cat, agency = labels["category"][idx], labels["agency"][idx]
+        both = (cat != "") & (agency != "")
+        cat = self._fold_to(self.heads["category"], cat[both])
+        agency = self._fold_to(self.heads["agency"], agency[both])
+        table = pd.crosstab(pd.Series(cat, name="c"), pd.Series(agency, name="a"))
+        purity = table.max(axis=1).sum() / max(1, table.to_numpy().sum())
+        if purity < 0.8:
+            return None
+        table = table.reindex(index=self.heads["category"].classes, columns=self.heads["agency"].classes, fill_value=0)
+        table = table.to_numpy(dtype=np.float64) + 1e-3
+        return table / table.sum(axis=1, keepdims=True)
+
+    @staticmethod
+    def _fold_to(head: Head, y: np.ndarray) -> np.ndarray:
+        """Map labels the head does not know (folded or new) to `Lainnya` when it has one."""
+        known = np.isin(y, head.classes)
+        return np.where(known | (OTHER not in head.classes), y, OTHER)
+
+    def _set_thresholds(self, texts: list[str], labels: dict[str, np.ndarray], val_idx: np.ndarray) -> None:
+        probs = self.predict_proba([texts[i] for i in val_idx])
+        self.thresholds = {}
+        self.metrics = {"validation": {}}
+        for name, (classes, P) in probs.items():
+            y = labels[name][val_idx]
+            has = y != ""
+            y, P = self._fold_to(self.heads[name], y[has]), P[has]
+            if name == "misinformation":
+                positive = list(classes).index("1")
+                score, truth = P[:, positive], y == "1"
+                negatives = score[~truth]
+                cut = float(np.quantile(negatives, 1 - self.misinfo_false_alarm)) if len(negatives) else 0.5
+                self.thresholds["misinformation"] = max(0.5, cut)
+                self.metrics["validation"][name] = {"n": int(len(y)), "threshold": self.thresholds["misinformation"]}
+                continue
+            pred = classes[P.argmax(1)]
+            coverage, cut = coverage_at_precision(P.max(1), pred == y, self.review_precision)
+            self.thresholds[name] = cut
+            self.metrics["validation"][name] = {"n": int(len(y)), "accuracy": float((pred == y).mean()),
+                                                "coverage_at_95_precision": float(coverage)}
+
+    def _card(self, texts: list[str], labels: dict[str, np.ndarray]) -> dict:
+        digest = hashlib.sha256()
+        for i, text in enumerate(texts):
+            digest.update(text.encode("utf-8", "replace"))
+            for y in labels.values():
+                digest.update(b"\x1f" + str(y[i]).encode())
+        data_hash = digest.hexdigest()
+        created = datetime.now(timezone.utc)
+        return {
+            "version": f"{created:%Y%m%dT%H%M%S}-{data_hash[:8]}",
+            "created_at": created.isoformat(timespec="seconds"),
+            "data": {"sha256": data_hash, "rows": len(texts),
+                     "labelled": {k: int((v != "").sum()) for k, v in labels.items()}},
+            "labels": {name: [str(c) for c in head.classes] for name, head in self.heads.items()},
+            "folded": {name: head.folded for name, head in self.heads.items()},
+            "thresholds": self.thresholds,
+            "metrics": self.metrics,
+            "params": {"min_class_count": self.min_class_count, "rare": self.rare, "C": self.C,
+                       "hierarchy_weight": self.hierarchy_weight if self.hierarchy is not None else 0.0,
+                       "review_precision": self.review_precision, "misinfo_false_alarm": self.misinfo_false_alarm},
+            "libraries": library_versions(),
+        }
+
+    # ---- prediction -------------------------------------------------------------------------------
+    def predict_proba(self, texts, X=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Head name -> (classes, probability matrix) for many texts at once."""
+        if X is None:
+            X = self.vectorizer.transform(list(texts))
+        out = {name: (head.classes, head.proba(X)) for name, head in self.heads.items()}
+        if self.hierarchy is not None:
+            _, p_cat = out["category"]
+            classes, p_direct = out["agency"]
+            w = self.hierarchy_weight
+            out["agency"] = (classes, (1 - w) * p_direct + w * (p_cat @ self.hierarchy))
+        return out
+
+    def suggest_many(self, texts, districts=None, explain: bool = False) -> list[dict]:
+        """Suggestions for many complaints; `explain` adds the words that drove each agency choice."""
+        texts = [t if isinstance(t, str) else "" for t in texts]
+        X = self.vectorizer.transform(texts)
+        probs = self.predict_proba(texts, X)
+        results = []
+        for i, text in enumerate(texts):
+            result = {"model_version": self.version}
+            for name in ("category", "agency"):
+                if name in probs:
+                    classes, P = probs[name]
+                    top = np.argsort(-P[i])[:3]
+                    result[f"{name}_top"] = [{"code": str(classes[j]), "probability": round(float(P[i, j]), 4)}
+                                             for j in top]
+            if "agency" in probs:
+                confidence = result["agency_top"][0]["probability"]
+                result["needs_review"] = bool(confidence < self.thresholds.get("agency", 1.0))
+            result["misinformation"] = self._misinformation(text, probs, i)
+            if explain:
+                name = "agency" if "agency" in probs else "category"
+                top = int(np.argmax(probs[name][1][i])) if name in probs else None
+                result["explanation"] = self.explain(text, X[i], top)
+            results.append(result)
+        return results
+
+    def suggest(self, text: str, district: str | None = None) -> dict:
+        """Top-3 categories and agencies with probabilities, misinformation score and flag, explanation."""
+        return self.suggest_many([text], [district], explain=True)[0]
+
+    def _misinformation(self, text: str, probs: dict, i: int) -> dict:
+        reasons = cue_reasons(text)
+        if "misinformation" not in probs:
+            return {"score": None, "flag": False, "reasons": reasons}
+        classes, P = probs["misinformation"]
+        score = float(P[i, list(classes).index("1")])
+        threshold = self.thresholds.get("misinformation", 0.5)
+        return {"score": round(score, 4), "flag": score >= threshold, "reasons": reasons}
+
+    def explain(self, text: str, x=None, top: int | None = None, k: int = 5) -> list[dict]:
+        """Stemmed terms that pushed the top agency (else category) most, with the words they came from."""
+        name = "agency" if "agency" in self.heads else "category" if "category" in self.heads else None
+        if name is None:
+            return []
+        if x is None:
+            x = self.vectorizer.transform([text])
+        if top is None:
+            top = int(np.argmax(self.predict_proba([text], x)[name][1][0]))
+        x = x[:, : self.vectorizer.n_word_features].tocsr()
+        contributions = x.data * self.heads[name].word_coef[top, x.indices]
+        vocabulary = self.vectorizer.word_names
+        origins = self.vectorizer.preprocessor.word_origins(text)
+        out, seen = [], set()
+        for j in np.argsort(-contributions):
+            if contributions[j] <= 0 or len(out) == k:
+                break
+            term = str(vocabulary[x.indices[j]])
+            words = list(dict.fromkeys(w for part in term.split() for w in origins.get(part, [])))
+            if set(words) <= seen:  # a bigram whose words are already shown adds nothing readable
+                continue
+            seen.update(words)
+            out.append({"term": term, "words": words, "weight": round(float(contributions[j]), 4)})
+        return out
+
+    # ---- persistence ------------------------------------------------------------------------------
+    def save(self, directory: str | os.PathLike) -> Path:
+        """Write `model.joblib` and `card.json` into `directory` (atomically per file)."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=directory, suffix=".tmp", delete=False) as tmp:
+            joblib.dump(self, tmp, compress=3)
+        os.replace(tmp.name, directory / MODEL_FILE)
+        _write_json(directory / CARD_FILE, self.card)
+        return directory
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> "TriageModel":
+        """Load a saved model; refuses one built with an incompatible scikit-learn version."""
+        directory = Path(directory)
+        card_path, model_path = directory / CARD_FILE, directory / MODEL_FILE
+        if not card_path.exists() or not model_path.exists():
+            raise ModelError(f"{directory}: not a model directory (needs {MODEL_FILE} and {CARD_FILE})")
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        built = card.get("libraries", {}).get("scikit-learn", "unknown")
+        if _minor(built) != _minor(sklearn.__version__):
+            raise IncompatibleModelError(
+                f"{directory}: built with scikit-learn {built}, this installation has {sklearn.__version__}; "
+                "retrain the model (triage train) or install the matching scikit-learn")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category=UserWarning)
+            model = joblib.load(model_path)
+        if not isinstance(model, cls):
+            raise ModelError(f"{model_path}: not a TriageModel")
+        model.card = card
+        return model
+
+
+def _misinfo_label(value: str) -> str:
+    """Normalise a misinformation label to '1', '0' or '' (unknown)."""
+    value = str(value).strip().lower()
+    if value in ("1", "1.0", "true", "yes", "ya", "hoax", "hoaks"):
+        return "1"
+    if value in ("0", "0.0", "false", "no", "tidak", "valid"):
+        return "0"
+    return ""
+
+
+def _minor(version: str) -> str:
+    return ".".join(re.findall(r"\d+", version)[:2])
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        sastrawi = version("PySastrawi")
+    except PackageNotFoundError:
+        sastrawi = "unknown"
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
+            "scipy": scipy.__version__, "joblib": joblib.__version__, "PySastrawi": sastrawi, "triage": __version__}
