@@ -1,0 +1,173 @@
+"""`triage` command line: train, evaluate, predict, serve, models.
+
+Errors print one line, `triage: error: <what and where>`, and exit with code 2 (bad input) or 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+
+import click
+
+from triage import registry
+from triage.config import PROJECT_ROOT, models_dir
+from triage.model import ModelError, TriageModel
+
+EXIT_BAD_INPUT = 2
+
+
+def _one_line_warnings(message, category, filename, lineno, file=None, line=None):
+    click.echo(f"triage: warning: {message}", err=True)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    click.echo(f"triage: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _columns(kw: dict):
+    from training.data import Columns
+
+    return Columns(text=kw.pop("text_col"), category=kw.pop("category_col"), agency=kw.pop("agency_col"),
+                   misinformation=kw.pop("misinfo_col"), district=kw.pop("district_col"))
+
+
+def column_options(func):
+    for name, default in reversed([("text-col", "text"), ("category-col", "category"), ("agency-col", "agency"),
+                                   ("misinfo-col", "misinformation"), ("district-col", "district")]):
+        func = click.option(f"--{name}", default=default, show_default=True, help=f"column holding the {default}")(func)
+    return func
+
+
+def _load(model_dir: str | None) -> TriageModel:
+    try:
+        return TriageModel.load(Path(model_dir) if model_dir else registry.active_dir())
+    except ModelError as exc:
+        _fail(str(exc), 1)
+
+
+@click.group()
+def main() -> None:
+    """Triage of SP4N-LAPOR! complaints: category, responsible agency, misinformation flag."""
+    warnings.showwarning = _one_line_warnings
+
+
+@main.command()
+@click.option("--data", "data", multiple=True, required=True, type=click.Path(), help="labelled CSV (repeatable)")
+@column_options
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="directory to write the model into")
+@click.option("--min-class-count", default=5, show_default=True, help="rarer classes are folded into 'Lainnya'")
+@click.option("--rare", type=click.Choice(["fold", "drop"]), default="fold", show_default=True)
+def train(data, out, min_class_count, rare, **kw) -> None:
+    """Train a model on labelled complaints; heads without a label column are skipped."""
+    from training.data import DataError
+    from training.train import train as train_model
+
+    try:
+        model = train_model(list(data), _columns(kw), min_class_count=min_class_count, rare=rare)
+    except (DataError, ModelError) as exc:
+        _fail(str(exc))
+    model.save(out)
+    heads = ", ".join(f"{name} ({len(head.classes)} classes)" for name, head in model.heads.items())
+    click.echo(f"model {model.version} -> {out}: {heads}", err=True)
+
+
+@main.command()
+@click.option("--model", "model_dir", type=click.Path(), help="model directory (default: the active model)")
+@click.option("--data", required=True, type=click.Path(), help="labelled CSV")
+@column_options
+@click.option("--report", type=click.Path(file_okay=False), help="also write an HTML report here")
+@click.option("--json", "as_json", is_flag=True, help="print one JSON object on stdout")
+def evaluate(model_dir, data, report, as_json, **kw) -> None:
+    """Measure a model on labelled complaints."""
+    from training.data import DataError, read_table
+    from training.evaluate import evaluate as run_evaluation
+    from training.evaluate import write_report
+
+    columns = _columns(kw)
+    model = _load(model_dir)
+    try:
+        frame = read_table(data, columns)
+    except DataError as exc:
+        _fail(str(exc))
+    result, details = run_evaluation(model, frame, columns)
+    if report:
+        write_report(result, details, model, report)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    click.echo(f"{result['n']} complaints, model {model.version}")
+    for head in ("category", "agency", "misinformation"):
+        if head in result:
+            click.echo(f"  {head:15s} " + "  ".join(
+                f"{k}={v:.3f}" for k, v in result[head].items() if isinstance(v, float)))
+
+
+@main.command()
+@click.argument("text")
+@click.option("--district", help="district (kecamatan) of the complaint")
+@click.option("--model", "model_dir", type=click.Path(), help="model directory (default: the active model)")
+def predict(text, district, model_dir) -> None:
+    """Print the suggestion for TEXT ('-' reads standard input) as JSON."""
+    from triage.service import InputError, SuggestionService
+
+    if text == "-":
+        text = sys.stdin.read()
+    service = SuggestionService(_load(model_dir))
+    try:
+        suggestion = service.suggest({"text": text, "district": district})
+    except InputError as exc:
+        _fail(exc.message)
+    click.echo(json.dumps(suggestion, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host, port, workers) -> None:
+    """Run the web service under gunicorn."""
+    try:
+        registry.active_dir()
+    except ModelError as exc:
+        _fail(str(exc), 1)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    os.execv(str(gunicorn), [str(gunicorn), "--chdir", str(PROJECT_ROOT), "--workers", str(workers),
+                             "--bind", f"{host}:{port}", "--access-logfile", "-", "--preload", "api:app"])
+
+
+@main.group()
+def models() -> None:
+    """Registered model versions."""
+
+
+@models.command("ensure-default")
+def ensure_default() -> None:
+    """Build the default model from data/ when no model is active."""
+    from training.train import ensure_default as build
+
+    version, built = build()
+    click.echo(f"{'built' if built else 'active'} model {version} in {models_dir()}", err=True)
+
+
+@models.command("list")
+def list_models() -> None:
+    """Versions, newest last; the active one is marked with *."""
+    active = registry.active_version()
+    for version in registry.versions():
+        click.echo(f"{'*' if version == active else ' '} {version}")
+
+
+@models.command("show")
+@click.argument("version", required=False)
+def show_model(version) -> None:
+    """Print a version's model card (default: the active one)."""
+    version = version or registry.active_version()
+    card = models_dir() / str(version) / "card.json"
+    if not version or not card.is_file():
+        _fail(f"no model card for version {version!r} in {models_dir()}", 1)
+    click.echo(card.read_text(encoding="utf-8"))

@@ -1,0 +1,50 @@
+"""Model registry under `models/`: one directory per version and an `active` pointer file.
+
+The pointer holds the active version's directory name and is replaced atomically (write temp +
+rename), so readers never see a half-written pointer.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from triage.config import models_dir
+from triage.model import CARD_FILE, ModelError, TriageModel
+
+ACTIVE = "active"
+
+
+def versions(root: Path | None = None) -> list[str]:
+    """Registered versions, oldest first (version names sort by creation time)."""
+    root = root or models_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / CARD_FILE).is_file())
+
+
+def active_version(root: Path | None = None) -> str | None:
+    pointer = (root or models_dir()) / ACTIVE
+    return pointer.read_text(encoding="utf-8").strip() or None if pointer.is_file() else None
+
+
+def active_dir(root: Path | None = None) -> Path:
+    root = root or models_dir()
+    version = active_version(root)
+    if version is None:
+        raise ModelError(f"no active model in {root}; run `triage models ensure-default` or `make model`")
+    return root / version
+
+
+def register(model: TriageModel, root: Path | None = None) -> Path:
+    """Save `model` as a new version directory (not activated)."""
+    return model.save((root or models_dir()) / model.version)
+
+
+def activate(version: str, root: Path | None = None) -> None:
+    root = root or models_dir()
+    if version not in versions(root):
+        raise ModelError(f"unknown model version {version!r} in {root}")
+    tmp = root / f".{ACTIVE}.tmp"
+    tmp.write_text(version + "\n", encoding="utf-8")
+    os.replace(tmp, root / ACTIVE)
