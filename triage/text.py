@@ -24,7 +24,7 @@ from triage.config import data_dir
 
 PLACEHOLDERS = ("<url>", "<email>", "<telepon>", "<nik>", "<plat>")
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 SHORT_LINK_HOSTS = ("bit.ly", "s.id", "tinyurl.com", "t.co", "wa.me", "linktr.ee", "forms.gle", "cutt.ly")
 _SHORT_LINK_PREFIXES = tuple(f"{host}/" for host in SHORT_LINK_HOSTS)
 _URL = re.compile(
@@ -32,7 +32,7 @@ _URL = re.compile(
 )
 # Digit runs with separators; classified by `_digits_replacement` into NIK (16 digits) or phone number.
 # Patterns start with a character class (lookbehind second) so the regex engine can skip ahead fast.
-_DIGITS = re.compile(r"[\d+](?<![\w+][\d+])\d?(?:[\s().-]{0,2}\d){7,17}(?!\d)")
+_DIGITS = re.compile(r"[\d+](?<![\d+][\d+])\d?(?:[\s().-]{0,2}\d){7,17}(?!\d)")
 _PLATE = re.compile(r"([A-Z])(?<![A-Za-z0-9][A-Z])([A-Z]?) ?\d{1,4} ?([A-Z]{1,3})(?![A-Za-z0-9])")
 # Prefixes/suffixes that make "RT 05 RW", "KM 7 ARAH", "NO 12 A" look like plates but are not.
 _NOT_PLATE = frozenset(
@@ -45,7 +45,7 @@ _MASKED_MARKERS = {"[NIK]": "<nik>", "[TELEPON]": "<telepon>", "[EMAIL]": "<emai
 def _digits_replacement(match: re.Match) -> str:
     raw = match.group()
     digits = re.sub(r"\D", "", raw)
-    if len(digits) == 16 and raw.isdigit():
+    if len(digits) == 16:
         return " <nik> "
     if digits.startswith(("0", "62")) and 9 <= len(digits) <= 15:
         return " <telepon> "

@@ -1,0 +1,95 @@
+"""The `triage` command end to end, as a user runs it (subprocesses, real files)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+TRIAGE = str(Path(sys.executable).with_name("triage"))
+
+
+def run(*args, stdin=None, env=None):
+    return subprocess.run([TRIAGE, *map(str, args)], capture_output=True, text=True, input=stdin,
+                          env={**os.environ, **(env or {})}, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, seed_frame):
+    tmp = tmp_path_factory.mktemp("cli")
+    train_csv, test_csv = tmp / "train.csv", tmp / "test.csv"
+    shuffled = seed_frame.sample(frac=1, random_state=3)
+    shuffled.iloc[:500].to_csv(train_csv, index=False)
+    shuffled.iloc[500:650].to_csv(test_csv, index=False)
+    result = run("train", "--data", train_csv, "--out", tmp / "model")
+    assert result.returncode == 0, result.stderr
+    return tmp
+
+
+def test_train_writes_model_and_card(trained):
+    assert (trained / "model" / "model.joblib").is_file()
+    card = json.loads((trained / "model" / "card.json").read_text())
+    assert set(card["labels"]) == {"category", "agency", "misinformation"}
+
+
+def test_evaluate_json_prints_one_object_with_every_head(trained):
+    result = run("evaluate", "--model", trained / "model", "--data", trained / "test.csv", "--json",
+                 "--report", trained / "report")
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    assert metrics["n"] == 150
+    for head in ("category", "agency", "misinformation"):
+        for key in ("accuracy", "macro_f1", "top3_accuracy", "coverage_at_95_precision"):
+            assert 0.0 <= metrics[head][key] <= 1.0
+    for key in ("flag_rate", "precision", "recall", "auc"):
+        assert key in metrics["misinformation"]
+    assert metrics["agency"]["accuracy"] > 0.6
+    assert (trained / "report" / "report.html").is_file()
+    assert (trained / "report" / "confusion_agency.png").is_file()
+
+
+def test_evaluate_with_renamed_columns(trained, tmp_path):
+    import pandas as pd
+
+    frame = pd.read_csv(trained / "test.csv").rename(columns={"text": "isi", "agency": "instansi"})
+    frame[["isi", "instansi"]].to_csv(tmp_path / "renamed.csv", index=False)
+    result = run("evaluate", "--model", trained / "model", "--data", tmp_path / "renamed.csv", "--json",
+                 "--text-col", "isi", "--agency-col", "instansi")
+    metrics = json.loads(result.stdout)
+    assert "agency" in metrics and "category" not in metrics
+
+
+def test_predict_from_argument_and_stdin(trained):
+    result = run("predict", "air pdam mati tiga hari", "--model", trained / "model")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["agency_top"][0]["code"] == "PDAM"
+    piped = run("predict", "-", "--model", trained / "model", stdin="air pdam mati tiga hari")
+    assert json.loads(piped.stdout) == json.loads(result.stdout)
+
+
+def test_bad_input_gives_one_line_error_and_exit_code(trained, tmp_path):
+    missing = run("train", "--data", tmp_path / "nope.csv", "--out", tmp_path / "m")
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0 and "nope.csv: file not found" in missing.stderr
+
+    (tmp_path / "notext.csv").write_text("isi,agency\nhalo,DLH\n")
+    no_text = run("train", "--data", tmp_path / "notext.csv", "--out", tmp_path / "m")
+    assert no_text.returncode == 2 and "no column 'text'" in no_text.stderr
+
+    empty = run("predict", "   ", "--model", trained / "model")
+    assert empty.returncode == 2 and "non-empty" in empty.stderr
+
+    not_a_model = run("predict", "halo", "--model", tmp_path)
+    assert not_a_model.returncode == 1 and "not a model directory" in not_a_model.stderr
+
+
+def test_models_ensure_default_builds_once(tmp_path):
+    env = {"TRIAGE_MODELS_DIR": str(tmp_path)}
+    first = run("models", "ensure-default", env=env)
+    assert first.returncode == 0 and "built model" in first.stderr
+    second = run("models", "ensure-default", env=env)
+    assert "active model" in second.stderr
+    listing = run("models", "list", env=env)
+    assert listing.stdout.startswith("* ")

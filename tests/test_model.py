@@ -1,0 +1,100 @@
+import json
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.svm import LinearSVC
+
+from triage.model import OTHER, IncompatibleModelError, SigmoidLinear, TriageModel, coverage_at_precision
+
+# Written for this test; none of these texts is in the seed corpus.
+UNSEEN = [
+    ("Selamat sore, di depan gang kami aspalnya ambrol membentuk lubang besar, motor sering terperosok.", "PUPR"),
+    ("sampah di bak sampah pinggir pasar sdh 10 hari ga diambil truk, baunya kemana mana", "DLH"),
+    ("Air ledeng di rumah kami tidak mengalir sejak tiga hari lalu, mohon PDAM segera cek.", "PDAM"),
+    ("lampu jalan sepanjang jl kenari padam semua, kalau malam gelap dan rawan jambret", "DISHUB"),
+    ("Anak saya ditolak masuk SMP negeri lewat jalur zonasi, padahal jarak rumah cuma 300 meter.", "DISDIK"),
+    ("Nenek saya warga miskin tapi tidak pernah dapat bantuan sembako dari pemerintah.", "DINSOS"),
+    ("Perekaman e-KTP sudah lama tapi kartunya belum dicetak juga, tolong dibantu.", "DISDUKCAPIL"),
+    ("Gaji saya ditahan pabrik dua bulan dan THR tidak dibayar, mohon dinas tenaga kerja turun tangan.", "DISNAKER"),
+]
+
+
+def test_seed_model_routes_unseen_handwritten_complaints(seed_model):
+    wrong = [(text, agency, seed_model.suggest(text)["agency_top"][0]["code"]) for text, agency in UNSEEN]
+    wrong = [w for w in wrong if w[1] != w[2]]
+    assert len(wrong) <= 1, f"misrouted: {wrong}"
+
+
+def test_suggestion_shape(seed_model):
+    s = seed_model.suggest("Ada pesan berantai bansos 5 juta, daftar lewat bit.ly/xyz, sebarkan sebelum dihapus!")
+    assert len(s["agency_top"]) == 3 and len(s["category_top"]) == 3
+    probabilities = [c["probability"] for c in s["agency_top"]]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert s["misinformation"]["flag"] is True
+    assert s["misinformation"]["reasons"], "cue reasons should explain the flag"
+    assert s["explanation"] and all(e["words"] for e in s["explanation"])
+    assert s["model_version"] == seed_model.version
+    assert isinstance(s["needs_review"], bool)
+
+
+def test_explanation_maps_terms_back_to_original_words(seed_model):
+    text = "Saluran got di gang kami mampet, kalau hujan airnya meluap ke rumah"
+    words = {w for e in seed_model.suggest(text)["explanation"] for w in e["words"]}
+    assert words and words <= set(text.replace(",", "").split())
+
+
+def test_save_load_round_trip_gives_identical_suggestions(seed_model, tmp_path):
+    texts = ["jalan berlubang di depan sekolah", "bansos belum cair", "pohon tumbang menimpa rumah"]
+    before = [seed_model.suggest(t) for t in texts]
+    seed_model.save(tmp_path / "m")
+    loaded = TriageModel.load(tmp_path / "m")
+    assert [loaded.suggest(t) for t in texts] == before
+    card = json.loads((tmp_path / "m" / "card.json").read_text())
+    for key in ("version", "created_at", "data", "labels", "metrics", "thresholds", "libraries"):
+        assert key in card
+
+
+def test_loading_refuses_a_model_from_another_scikit_learn(seed_model, tmp_path):
+    seed_model.save(tmp_path / "m")
+    card_path = tmp_path / "m" / "card.json"
+    card = json.loads(card_path.read_text())
+    card["libraries"]["scikit-learn"] = "0.24.2"
+    card_path.write_text(json.dumps(card))
+    with pytest.raises(IncompatibleModelError, match="scikit-learn 0.24.2"):
+        TriageModel.load(tmp_path / "m")
+
+
+def test_rare_classes_are_folded_into_lainnya_with_a_warning(seed_frame):
+    frame = seed_frame.sample(400, random_state=0).copy()
+    frame.loc[frame.index[:3], "agency"] = ["Kelurahan A", "Kelurahan B", "Kelurahan C"]
+    with pytest.warns(UserWarning, match="Kelurahan A"):
+        model = TriageModel().fit(frame.text, agency=frame.agency)
+    assert OTHER in model.heads["agency"].classes
+    assert "Kelurahan A" in model.heads["agency"].folded
+    assert set(model.heads) == {"agency"}, "heads without labels are skipped, not faked"
+
+
+def test_rare_classes_can_be_dropped_instead(seed_frame):
+    frame = seed_frame.sample(400, random_state=0).copy()
+    frame.loc[frame.index[:2], "agency"] = ["Langka", "Langka"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = TriageModel(rare="drop").fit(frame.text, agency=frame.agency)
+    assert "Langka" not in model.heads["agency"].classes and OTHER not in model.heads["agency"].classes
+
+
+def test_fast_calibrated_predictions_equal_scikit_learn(seed_model, seed_frame):
+    X = seed_model.vectorizer.transform(seed_frame.text[:200])
+    y = seed_frame.agency[:200].to_numpy()
+    keep = np.isin(y, [k for k, n in zip(*np.unique(y, return_counts=True)) if n >= 3])
+    fitted = CalibratedClassifierCV(LinearSVC(C=0.5), cv=3, method="sigmoid", ensemble=False).fit(X[keep], y[keep])
+    assert np.allclose(SigmoidLinear(fitted).predict_proba(X), fitted.predict_proba(X), atol=1e-6)
+
+
+def test_coverage_at_precision():
+    confidence = np.array([0.9, 0.8, 0.7, 0.6])
+    correct = np.array([True, True, False, False])
+    assert coverage_at_precision(confidence, correct, 0.95) == (0.5, 0.8)
+    assert coverage_at_precision(confidence, np.zeros(4, bool), 0.95)[0] == 0.0

@@ -1,0 +1,86 @@
+import pickle
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.text import IndonesianPreprocessor, mask_pii, normalise, raw_tokens
+
+PRE = IndonesianPreprocessor().fit()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_pipeline_never_raises_on_arbitrary_unicode(text):
+    assert isinstance(mask_pii(text), str)
+    assert isinstance(normalise(text), str)
+    assert isinstance(PRE.process(text), str)
+    assert isinstance(PRE.word_origins(text), dict)
+
+
+nik = st.from_regex(r"[1-9]\d{15}", fullmatch=True)
+mobile = st.tuples(st.sampled_from(["08", "+628", "628", "+62 8", "(+62) 8"]),
+                   st.lists(st.from_regex(r"\d{3,4}", fullmatch=True), min_size=2, max_size=3),
+                   st.sampled_from(["", "-", " ", "."])).map(lambda t: t[0] + t[2].join(t[1]))
+email = st.emails()
+filler = st.sampled_from(["hubungi", "nomor saya", "NIK:", "email", "wa", "", "kontak di"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(filler, st.one_of(nik, mobile, email), filler)
+def test_masking_removes_every_nik_phone_and_email(before, secret, after):
+    masked = mask_pii(f"{before} {secret} {after}")
+    assert secret not in masked
+    assert "@" not in masked or "<email>" in masked
+    digits_only = re.sub(r"[\s().+-]", "", masked)
+    assert not re.search(r"\d{8,}", digits_only), masked
+
+
+def test_masking_uses_placeholders_and_keeps_locations():
+    text = ("Lapor: NIK 3578123456789012, HP 0812-3456-7890, email budi.s@contoh.co.id, "
+            "mobil L 1234 AB parkir di RT 05 RW 03, info di https://contoh.go.id/x dan bit.ly/abc")
+    masked = mask_pii(text)
+    for placeholder in ("<nik>", "<telepon>", "<email>", "<plat>", "<url>"):
+        assert placeholder in masked
+    assert "RT 05 RW 03" in masked
+
+
+def test_upstream_mask_markers_become_placeholders():
+    assert "<nik>" in mask_pii("nik saya [NIK] dan hp [TELEPON]")
+    assert "<telepon>" in mask_pii("hp [TELEPON]")
+
+
+def test_elongation_is_collapsed_and_numbers_kept_only_in_context():
+    assert "lama" in normalise("sudah lamaaaa sekali").split()
+    tokens = PRE.process("Jalan rusak di RT 05 RW 3 jalan km 7, tanggal 12 bulan 3").split()
+    assert {"rt_5", "rw_3", "km_7"} <= set(tokens)
+    assert "12" not in tokens
+
+
+def test_slang_is_expanded_and_negation_and_urgency_are_kept():
+    tokens = PRE.process("jln yg rusak gak diperbaiki, tdk ada petugas, mohon segera, darurat!").split()
+    assert "jalan" in tokens
+    assert "tidak" in tokens
+    assert {"segera", "darurat"} <= set(tokens)
+    assert "yang" not in tokens  # stopword
+
+
+def test_reduplication_counts_as_the_base_word():
+    assert PRE.process("anak2") == PRE.process("anak-anak") == PRE.process("anak")
+
+
+def test_stemming_goes_through_sastrawi():
+    assert PRE.process("perbaikan") == "baik"
+    assert PRE.process("pembangunan") == "bangun"
+
+
+def test_pickled_preprocessor_behaves_the_same_without_its_cache():
+    text = "Sampah menumpuk di TPS, bau bgt, tlg diangkut"
+    expected = PRE.process(text)
+    clone = pickle.loads(pickle.dumps(PRE))
+    assert clone._token_cache == {}
+    assert clone.process(text) == expected
+
+
+def test_raw_tokens_keep_placeholders():
+    assert "<email>" in raw_tokens("kirim ke a@b.co")
