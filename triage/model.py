@@ -1,7 +1,7 @@
 """TriageModel: category, agency and misinformation heads over one shared Indonesian text representation.
 
-Each head is a LinearSVC whose scores are turned into probabilities by sigmoid calibration
-(`CalibratedClassifierCV`). Features are computed once per complaint and shared by all heads:
+Each head is a LinearSVC whose scores are turned into probabilities by per-class sigmoid (Platt)
+calibration fitted on out-of-fold scores; the same out-of-fold predictions set the thresholds. Features are computed once per complaint and shared by all heads:
 word 1-2-grams of the stemmed text (readable, used for explanations) and character 2-5-grams of the
 normalised text (robust to typos and informal spelling).
 
@@ -30,9 +30,10 @@ import pandas as pd
 import scipy
 import sklearn
 from scipy import sparse
-from sklearn.calibration import CalibratedClassifierCV
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.model_selection import train_test_split
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
 from triage import __version__
@@ -107,25 +108,21 @@ class ComplaintVectorizer:
 
 
 class SigmoidLinear:
-    """Prediction-only copy of a fitted `CalibratedClassifierCV(LinearSVC, method="sigmoid", ensemble=False)`.
+    """Linear scores turned into probabilities by per-class Platt (sigmoid) calibration.
 
-    sklearn's `predict_proba` validates inputs and loops over one calibrator per class, which costs
-    milliseconds per call; here the same arithmetic is one sparse product and a few array operations.
+    The calibrators are fitted on out-of-fold scores, so the probabilities are honest; prediction is
+    one sparse product and a few array operations (no per-call input validation or Python loops).
     """
 
-    def __init__(self, fitted: CalibratedClassifierCV):
-        (calibrated,) = fitted.calibrated_classifiers_
-        svc = calibrated.estimator
-        if list(svc.classes_) != list(fitted.classes_):
-            raise ModelError("calibrated classifier classes do not match")
-        self.classes = fitted.classes_
-        self.coef = np.ascontiguousarray(svc.coef_.T, dtype=np.float32)  # (n_features, n_scores)
-        self.intercept = svc.intercept_.astype(np.float32)
-        self.a = np.array([c.a_ for c in calibrated.calibrators], dtype=np.float64)
-        self.b = np.array([c.b_ for c in calibrated.calibrators], dtype=np.float64)
+    def __init__(self, classes: np.ndarray, coef: np.ndarray, intercept: np.ndarray, a: np.ndarray, b: np.ndarray):
+        self.classes = classes
+        self.coef = np.ascontiguousarray(coef.T, dtype=np.float32)  # (n_features, n_scores)
+        self.intercept = intercept.astype(np.float32)
+        self.a = a
+        self.b = b
 
-    def predict_proba(self, X) -> np.ndarray:
-        scores = np.asarray(X @ self.coef, dtype=np.float64) + self.intercept
+    def calibrate(self, scores: np.ndarray) -> np.ndarray:
+        """Probabilities (n_samples, n_classes) from raw scores (n_samples, n_scores)."""
         calibrated = 1.0 / (1.0 + np.exp(self.a * scores + self.b))
         if len(self.classes) == 2:
             return np.hstack([1.0 - calibrated, calibrated])
@@ -133,10 +130,37 @@ class SigmoidLinear:
         uniform = np.full_like(calibrated, 1.0 / len(self.classes))
         return np.divide(calibrated, total, out=uniform, where=total != 0)
 
+    def predict_proba(self, X) -> np.ndarray:
+        return self.calibrate(np.asarray(X @ self.coef, dtype=np.float64) + self.intercept)
+
     def word_coef(self, n_words: int) -> np.ndarray:
         """Per-class weights of the first `n_words` features (binary: one row per class)."""
         coef = self.coef[:n_words].T
         return np.vstack([-coef[0], coef[0]]) if len(self.classes) == 2 else coef
+
+
+def _platt(scores: np.ndarray, positive: np.ndarray) -> tuple[float, float]:
+    """(a, b) with P(positive | score) = 1 / (1 + exp(a * score + b)), fitted by logistic regression."""
+    if positive.all() or not positive.any():
+        return 0.0, -20.0 if positive.all() else 20.0
+    fit = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), positive)
+    return -float(fit.coef_[0, 0]), -float(fit.intercept_[0])
+
+
+def fit_calibrated_svc(X, y: np.ndarray, C: float, n_jobs: int = 2) -> tuple[SigmoidLinear, np.ndarray]:
+    """LinearSVC on all rows, calibrated on its out-of-fold scores. Returns (classifier, out-of-fold probabilities)."""
+    smallest = int(pd.Series(y).value_counts().min())
+    folds = StratifiedKFold(max(2, min(5, smallest)), shuffle=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        scores = cross_val_predict(LinearSVC(C=C), X, y, cv=folds, method="decision_function", n_jobs=n_jobs)
+        final = LinearSVC(C=C).fit(X, y)
+    scores = scores.reshape(len(y), -1)
+    classes = final.classes_
+    positives = [classes[1]] if len(classes) == 2 else list(classes)
+    ab = np.array([_platt(scores[:, k], y == label) for k, label in enumerate(positives)])
+    classifier = SigmoidLinear(classes, final.coef_, final.intercept_, ab[:, 0], ab[:, 1])
+    return classifier, classifier.calibrate(scores)
 
 
 @dataclass
@@ -176,12 +200,6 @@ def _fold_rare(y: np.ndarray, min_count: int, fold: str) -> tuple[np.ndarray, np
     return y, keep, rare
 
 
-def _calibrated_svc(y: np.ndarray, C: float) -> CalibratedClassifierCV:
-    """LinearSVC fitted on all rows; sigmoid calibrators fitted on its out-of-fold scores."""
-    smallest = int(pd.Series(y).value_counts().min())
-    return CalibratedClassifierCV(LinearSVC(C=C), cv=max(2, min(5, smallest)), method="sigmoid", ensemble=False)
-
-
 class TriageModel:
     """Three-headed complaint classifier. `fit` on labelled texts, `suggest` one, `predict_proba` many."""
 
@@ -203,9 +221,8 @@ class TriageModel:
         self.card: dict = {}
 
     # ---- training ---------------------------------------------------------------------------------
-    def fit(self, texts, category=None, agency=None, misinformation=None, district=None,
-            validation_share: float = 0.2, random_state: int = 0) -> "TriageModel":
-        """Train every head that has labels; thresholds come from a held-out validation share."""
+    def fit(self, texts, category=None, agency=None, misinformation=None, district=None) -> "TriageModel":
+        """Train every head that has labels; thresholds and validation metrics come from out-of-fold predictions."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         labels = {"category": category, "agency": agency, "misinformation": misinformation}
         labels = {k: _labels(v) for k, v in labels.items() if v is not None}
@@ -214,44 +231,42 @@ class TriageModel:
         labels = {k: v for k, v in labels.items() if (v != "").sum() >= 2}
         if not labels:
             raise ModelError("no labelled column to train on (category, agency or misinformation)")
-        if len(texts) >= 50 and validation_share > 0:
-            train_idx, val_idx = train_test_split(np.arange(len(texts)), test_size=validation_share,
-                                                  random_state=random_state)
-            self._fit_heads(texts, labels, train_idx)
-            self._set_thresholds(texts, labels, val_idx)
-        self._fit_heads(texts, labels, np.arange(len(texts)))
+        self.vectorizer = ComplaintVectorizer()
+        X = self.vectorizer.fit_transform(texts)
+        self.heads, out_of_fold = {}, {}
+        for name, y in labels.items():
+            fitted = self._fit_head(name, X, y)
+            if fitted:
+                self.heads[name], out_of_fold[name] = fitted
+        if not self.heads:
+            raise ModelError("every labelled column has a single class; nothing to learn")
+        self.hierarchy = self._routing_table(labels)
+        self._set_thresholds(out_of_fold)
         self.card = self._card(texts, labels)
         self.version = self.card["version"]
         return self
 
-    def _fit_heads(self, texts: list[str], labels: dict[str, np.ndarray], idx: np.ndarray) -> None:
-        self.vectorizer = ComplaintVectorizer()
-        X = self.vectorizer.fit_transform([texts[i] for i in idx])
-        self.heads = {}
-        for name, y_all in labels.items():
-            y = y_all[idx]
-            has = y != ""
-            y, keep, folded = _fold_rare(y[has], self.min_class_count, self.rare)
-            if folded:
-                action = "dropped" if self.rare == "drop" else f"folded into {OTHER!r}"
-                warnings.warn(f"{name}: {len(folded)} classes with fewer than {self.min_class_count} examples "
-                              f"{action}: {', '.join(folded[:20])}{' ...' if len(folded) > 20 else ''}", stacklevel=3)
-            Xh = X[np.flatnonzero(has)[keep]]
-            y = y[keep]
-            classes = np.unique(y)
-            if len(classes) < 2:
-                warnings.warn(f"{name}: only one class ({classes[0] if len(classes) else 'none'}); head skipped",
-                              stacklevel=3)
-                continue
-            clf = SigmoidLinear(_calibrated_svc(y, self.C).fit(Xh, y))
-            self.heads[name] = Head(name, clf, folded, clf.word_coef(self.vectorizer.n_word_features))
-        self.hierarchy = self._routing_table(labels, idx)
+    def _fit_head(self, name: str, X, y_all: np.ndarray) -> tuple[Head, tuple] | None:
+        """(head, (row indices, labels, out-of-fold probabilities)), or None when there is nothing to learn."""
+        rows = np.flatnonzero(y_all != "")
+        y, keep, folded = _fold_rare(y_all[rows], self.min_class_count, self.rare)
+        if folded:
+            action = "dropped" if self.rare == "drop" else f"folded into {OTHER!r}"
+            warnings.warn(f"{name}: {len(folded)} classes with fewer than {self.min_class_count} examples "
+                          f"{action}: {', '.join(folded[:20])}{' ...' if len(folded) > 20 else ''}", stacklevel=3)
+        rows, y = rows[keep], y[keep]
+        if len(np.unique(y)) < 2:
+            warnings.warn(f"{name}: fewer than two classes; head skipped", stacklevel=3)
+            return None
+        classifier, oof = fit_calibrated_svc(X[rows], y, self.C)
+        head = Head(name, classifier, folded, classifier.word_coef(self.vectorizer.n_word_features))
+        return head, (rows, y, oof)
 
-    def _routing_table(self, labels: dict[str, np.ndarray], idx: np.ndarray) -> np.ndarray | None:
-        """P(agency | category) learned from rows with both labels, when categories decide agencies."""
+    def _routing_table(self, labels: dict[str, np.ndarray]) -> np.ndarray | None:
+        """P(agency | category) learned from rows with both labels, used when categories decide agencies."""
         if "category" not in self.heads or "agency" not in self.heads or self.hierarchy_weight <= 0:
             return None
-        cat, agency = labels["category"][idx], labels["agency"][idx]
+        cat, agency = labels["category"], labels["agency"]
         both = (cat != "") & (agency != "")
         cat = self._fold_to(self.heads["category"], cat[both])
         agency = self._fold_to(self.heads["agency"], agency[both])
@@ -269,27 +284,32 @@ class TriageModel:
         known = np.isin(y, head.classes)
         return np.where(known | (OTHER not in head.classes), y, OTHER)
 
-    def _set_thresholds(self, texts: list[str], labels: dict[str, np.ndarray], val_idx: np.ndarray) -> None:
-        probs = self.predict_proba([texts[i] for i in val_idx])
-        self.thresholds = {}
-        self.metrics = {"validation": {}}
-        for name, (classes, P) in probs.items():
-            y = labels[name][val_idx]
-            has = y != ""
-            y, P = self._fold_to(self.heads[name], y[has]), P[has]
+    def _set_thresholds(self, out_of_fold: dict[str, tuple]) -> None:
+        """needs_review cut at `review_precision`, misinformation cut at the false-alarm target."""
+        if self.hierarchy is not None:
+            rows_a, y_a, p_a = out_of_fold["agency"]
+            rows_c, _, p_c = out_of_fold["category"]
+            shared, ia, ic = np.intersect1d(rows_a, rows_c, return_indices=True)
+            mixed = p_a.copy()
+            mixed[ia] = (1 - self.hierarchy_weight) * p_a[ia] + self.hierarchy_weight * (p_c[ic] @ self.hierarchy)
+            out_of_fold["agency"] = (rows_a, y_a, mixed)
+        self.thresholds, self.metrics = {}, {"out_of_fold": {}}
+        for name, (_, y, P) in out_of_fold.items():
+            classes = self.heads[name].classes
             if name == "misinformation":
-                positive = list(classes).index("1")
-                score, truth = P[:, positive], y == "1"
+                score, truth = P[:, list(classes).index("1")], y == "1"
                 negatives = score[~truth]
                 cut = float(np.quantile(negatives, 1 - self.misinfo_false_alarm)) if len(negatives) else 0.5
-                self.thresholds["misinformation"] = max(0.5, cut)
-                self.metrics["validation"][name] = {"n": int(len(y)), "threshold": self.thresholds["misinformation"]}
+                self.thresholds[name] = max(0.5, cut)
+                self.metrics["out_of_fold"][name] = {"n": int(len(y)), "threshold": self.thresholds[name],
+                                                     "recall": float((score[truth] >= self.thresholds[name]).mean())
+                                                     if truth.any() else None}
                 continue
             pred = classes[P.argmax(1)]
             coverage, cut = coverage_at_precision(P.max(1), pred == y, self.review_precision)
             self.thresholds[name] = cut
-            self.metrics["validation"][name] = {"n": int(len(y)), "accuracy": float((pred == y).mean()),
-                                                "coverage_at_95_precision": float(coverage)}
+            self.metrics["out_of_fold"][name] = {"n": int(len(y)), "accuracy": float((pred == y).mean()),
+                                                 "coverage_at_95_precision": float(coverage)}
 
     def _card(self, texts: list[str], labels: dict[str, np.ndarray]) -> dict:
         digest = hashlib.sha256()
