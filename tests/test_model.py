@@ -96,3 +96,17 @@ def test_coverage_at_precision():
     correct = np.array([True, True, False, False])
     assert coverage_at_precision(confidence, correct, 0.95) == (0.5, 0.8)
     assert coverage_at_precision(confidence, np.zeros(4, bool), 0.95)[0] == 0.0
+
+
+def test_char_ngrams_match_scikit_learn_char_wb(seed_frame):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from triage.features import CharNgramTfidf
+    from triage.text import normalise
+
+    docs = [normalise(t).split() for t in seed_frame.text[:300]] + [["a"], ["ab"], [], ["<url>", "x"]]
+    ours = CharNgramTfidf(min_df=1, max_features=10**7).fit(docs)
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=False)
+    expected = reference.fit_transform([" ".join(d) for d in docs])
+    assert ours.vocabulary_ == reference.vocabulary_
+    assert np.allclose(ours.transform(docs).toarray(), expected.toarray(), atol=1e-6)

@@ -19,8 +19,9 @@ def test_pipeline_never_raises_on_arbitrary_unicode(text):
 
 
 nik = st.from_regex(r"[1-9]\d{15}", fullmatch=True)
-mobile = st.tuples(st.sampled_from(["08", "+628", "628", "+62 8", "(+62) 8"]),
-                   st.lists(st.from_regex(r"\d{3,4}", fullmatch=True), min_size=2, max_size=3),
+# Indonesian mobile numbers: 08 / +62 8 prefix, then 9-12 more digits in groups.
+mobile = st.tuples(st.sampled_from(["081", "+6281", "6285", "+62 87", "(+62) 89"]),
+                   st.lists(st.from_regex(r"\d{3,4}", fullmatch=True), min_size=3, max_size=3),
                    st.sampled_from(["", "-", " ", "."])).map(lambda t: t[0] + t[2].join(t[1]))
 email = st.emails()
 filler = st.sampled_from(["hubungi", "nomor saya", "NIK:", "email", "wa", "", "kontak di"])

@@ -1,9 +1,10 @@
 """TriageModel: category, agency and misinformation heads over one shared Indonesian text representation.
 
-Each head is a LinearSVC whose scores are turned into probabilities by per-class sigmoid (Platt)
-calibration fitted on out-of-fold scores; the same out-of-fold predictions set the thresholds. Features are computed once per complaint and shared by all heads:
-word 1-2-grams of the stemmed text (readable, used for explanations) and character 2-5-grams of the
-normalised text (robust to typos and informal spelling).
+Features (`triage.features.ComplaintVectorizer`) are computed once per complaint and shared by all
+heads: stemmed word 1-2-grams (readable, used for explanations) and character 2-5-grams of the raw
+tokens (robust to typos and informal spelling). Each head is a LinearSVC whose scores become
+probabilities by per-class sigmoid (Platt) calibration fitted on out-of-fold scores; the same
+out-of-fold predictions set the thresholds and the validation metrics in the model card.
 
 When the training data has both category and agency labels and categories determine agencies almost
 always, the agency head also listens to the category head: P(agency) mixes the direct prediction with
@@ -29,16 +30,14 @@ import numpy as np
 import pandas as pd
 import scipy
 import sklearn
-from scipy import sparse
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
 from triage import __version__
+from triage.features import ComplaintVectorizer
 from triage.misinfo import cue_reasons
-from triage.text import _ELONGATION, IndonesianPreprocessor, mask_pii
 
 log = logging.getLogger(__name__)
 
@@ -72,41 +71,6 @@ def coverage_at_precision(confidence: np.ndarray, correct: np.ndarray, precision
     return (last + 1) / len(order), float(confidence[order][last])
 
 
-class ComplaintVectorizer:
-    """Raw complaint text -> sparse features (stemmed word n-grams, then character n-grams)."""
-
-    def __init__(self, max_char_features: int = 300_000):
-        self.preprocessor = IndonesianPreprocessor()
-        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+",
-                                     dtype=np.float32)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True,
-                                     max_features=max_char_features, dtype=np.float32)
-
-    def _views(self, texts) -> tuple[list[str], list[str]]:
-        lowered = [mask_pii(t).lower() if isinstance(t, str) else "" for t in texts]
-        words = [self.preprocessor.process_lowered(t) for t in lowered]
-        chars = [_ELONGATION.sub(r"\1", t) for t in lowered]
-        return words, chars
-
-    def fit_transform(self, texts) -> sparse.csr_matrix:
-        self.preprocessor.fit()
-        words, chars = self._views(texts)
-        if len(texts) < 10:  # tiny corpora (tests): keep every term
-            self.words.set_params(min_df=1)
-            self.chars.set_params(min_df=1)
-        X = sparse.hstack([self.words.fit_transform(words), self.chars.fit_transform(chars)], format="csr")
-        self.word_names = self.words.get_feature_names_out()
-        return X
-
-    def transform(self, texts) -> sparse.csr_matrix:
-        words, chars = self._views(texts)
-        return sparse.hstack([self.words.transform(words), self.chars.transform(chars)], format="csr")
-
-    @property
-    def n_word_features(self) -> int:
-        return len(self.words.vocabulary_)
-
-
 class SigmoidLinear:
     """Linear scores turned into probabilities by per-class Platt (sigmoid) calibration.
 
@@ -130,8 +94,15 @@ class SigmoidLinear:
         uniform = np.full_like(calibrated, 1.0 / len(self.classes))
         return np.divide(calibrated, total, out=uniform, where=total != 0)
 
-    def predict_proba(self, X) -> np.ndarray:
-        return self.calibrate(np.asarray(X @ self.coef, dtype=np.float64) + self.intercept)
+    def predict_proba(self, blocks) -> np.ndarray:
+        """Probabilities from feature column blocks (the leading blocks this classifier was trained on)."""
+        scores, start = self.intercept.astype(np.float64), 0
+        for block in blocks:
+            if start >= self.coef.shape[0]:
+                break
+            scores = scores + block @ self.coef[start:start + block.shape[1]]
+            start += block.shape[1]
+        return self.calibrate(np.asarray(scores, dtype=np.float64))
 
     def word_coef(self, n_words: int) -> np.ndarray:
         """Per-class weights of the first `n_words` features (binary: one row per class)."""
@@ -176,8 +147,8 @@ class Head:
     def classes(self) -> np.ndarray:
         return self.classifier.classes
 
-    def proba(self, X) -> np.ndarray:
-        return self.classifier.predict_proba(X)
+    def proba(self, blocks) -> np.ndarray:
+        return self.classifier.predict_proba(blocks)
 
 
 def _labels(values) -> np.ndarray:
@@ -204,7 +175,7 @@ class TriageModel:
     """Three-headed complaint classifier. `fit` on labelled texts, `suggest` one, `predict_proba` many."""
 
     def __init__(self, min_class_count: int = 5, rare: str = "fold", C: float = 0.5, hierarchy_weight: float = 0.3,
-                 review_precision: float = 0.95, misinfo_false_alarm: float = 0.01):
+                 review_precision: float = 0.95, misinfo_false_alarm: float = 0.01, char_max_classes: int = 50):
         if rare not in ("fold", "drop"):
             raise ModelError(f"rare must be 'fold' or 'drop', not {rare!r}")
         self.min_class_count = min_class_count
@@ -213,6 +184,7 @@ class TriageModel:
         self.hierarchy_weight = hierarchy_weight
         self.review_precision = review_precision
         self.misinfo_false_alarm = misinfo_false_alarm
+        self.char_max_classes = char_max_classes
         self.heads: dict[str, Head] = {}
         self.thresholds: dict[str, float] = {}
         self.metrics: dict[str, dict] = {}
@@ -258,8 +230,11 @@ class TriageModel:
         if len(np.unique(y)) < 2:
             warnings.warn(f"{name}: fewer than two classes; head skipped", stacklevel=3)
             return None
-        classifier, oof = fit_calibrated_svc(X[rows], y, self.C)
-        head = Head(name, classifier, folded, classifier.word_coef(self.vectorizer.n_word_features))
+        n_words = self.vectorizer.n_word_features
+        # Character n-grams hold most non-zeros; with many classes they cost far more than they add.
+        n_features = X.shape[1] if len(np.unique(y)) <= self.char_max_classes else n_words
+        classifier, oof = fit_calibrated_svc(X[rows][:, :n_features], y, self.C)
+        head = Head(name, classifier, folded, classifier.word_coef(n_words))
         return head, (rows, y, oof)
 
     def _routing_table(self, labels: dict[str, np.ndarray]) -> np.ndarray | None:
@@ -329,17 +304,18 @@ class TriageModel:
             "thresholds": self.thresholds,
             "metrics": self.metrics,
             "params": {"min_class_count": self.min_class_count, "rare": self.rare, "C": self.C,
+                       "char_max_classes": self.char_max_classes,
                        "hierarchy_weight": self.hierarchy_weight if self.hierarchy is not None else 0.0,
                        "review_precision": self.review_precision, "misinfo_false_alarm": self.misinfo_false_alarm},
             "libraries": library_versions(),
         }
 
     # ---- prediction -------------------------------------------------------------------------------
-    def predict_proba(self, texts, X=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    def predict_proba(self, texts, blocks=None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """Head name -> (classes, probability matrix) for many texts at once."""
-        if X is None:
-            X = self.vectorizer.transform(list(texts))
-        out = {name: (head.classes, head.proba(X)) for name, head in self.heads.items()}
+        if blocks is None:
+            blocks = self.vectorizer.transform_blocks(list(texts))
+        out = {name: (head.classes, head.proba(blocks)) for name, head in self.heads.items()}
         if self.hierarchy is not None:
             _, p_cat = out["category"]
             classes, p_direct = out["agency"]
@@ -350,8 +326,8 @@ class TriageModel:
     def suggest_many(self, texts, districts=None, explain: bool = False) -> list[dict]:
         """Suggestions for many complaints; `explain` adds the words that drove each agency choice."""
         texts = [t if isinstance(t, str) else "" for t in texts]
-        X = self.vectorizer.transform(texts)
-        probs = self.predict_proba(texts, X)
+        blocks = self.vectorizer.transform_blocks(texts)
+        probs = self.predict_proba(texts, blocks)
         results = []
         for i, text in enumerate(texts):
             result = {"model_version": self.version}
@@ -368,7 +344,7 @@ class TriageModel:
             if explain:
                 name = "agency" if "agency" in probs else "category"
                 top = int(np.argmax(probs[name][1][i])) if name in probs else None
-                result["explanation"] = self.explain(text, X[i], top)
+                result["explanation"] = self.explain(text, blocks[0][i], top)
             results.append(result)
         return results
 
@@ -386,15 +362,17 @@ class TriageModel:
         return {"score": round(score, 4), "flag": score >= threshold, "reasons": reasons}
 
     def explain(self, text: str, x=None, top: int | None = None, k: int = 5) -> list[dict]:
-        """Stemmed terms that pushed the top agency (else category) most, with the words they came from."""
+        """Stemmed terms that pushed the top agency (else category) most, with the words they came from.
+
+        `x` is the complaint's row of word features; `top` the index of the class to explain.
+        """
         name = "agency" if "agency" in self.heads else "category" if "category" in self.heads else None
         if name is None:
             return []
-        if x is None:
-            x = self.vectorizer.transform([text])
-        if top is None:
-            top = int(np.argmax(self.predict_proba([text], x)[name][1][0]))
-        x = x[:, : self.vectorizer.n_word_features].tocsr()
+        if x is None or top is None:
+            blocks = self.vectorizer.transform_blocks([text])
+            x = blocks[0]
+            top = int(np.argmax(self.predict_proba([text], blocks)[name][1][0]))
         contributions = x.data * self.heads[name].word_coef[top, x.indices]
         vocabulary = self.vectorizer.word_names
         origins = self.vectorizer.preprocessor.word_origins(text)

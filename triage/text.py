@@ -83,6 +83,7 @@ NUMBER_CONTEXT = ("rt", "rw", "km", "gang", "gg", "blok")
 # ("rt 05"), or a placeholder ("<url>"). Other numbers are not tokens. The word comes first and the
 # context is checked by lookbehind, which keeps the scan fast.
 _TOKEN = re.compile(r"<?[a-z]+(?:(?:(?<=rt|rw|km|gg)|(?<=gang|blok))[\s.:]*\d+|(?:-[a-z]+)*2?)>?")
+_SURFACE_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _CONTEXT_NUMBER = re.compile(rf"({'|'.join(NUMBER_CONTEXT)})[\s.:]*(\d+)")
 
 # Words never removed even when a stopword list contains them: negation and urgency change routing
@@ -206,9 +207,12 @@ class IndonesianPreprocessor(BaseEstimator, TransformerMixin):
         return self.process_lowered(mask_pii(text).lower())
 
     def process_lowered(self, lowered: str) -> str:
-        """`process` for text already masked and lower-cased (lets callers mask once for several views)."""
+        """`process` for text already masked and lower-cased."""
+        return self.process_tokens(_TOKEN.findall(lowered))
+
+    def process_tokens(self, tokens: list[str]) -> str:
+        """`process` for raw tokens (`raw_tokens`), so callers can tokenise once for several views."""
         cache = self._token_cache
-        tokens = _TOKEN.findall(lowered)
         return " ".join(filter(None, [cache[t] if t in cache else self._resolve(t) for t in tokens]))
 
     def tokens(self, text: str) -> list[str]:
@@ -221,8 +225,8 @@ class IndonesianPreprocessor(BaseEstimator, TransformerMixin):
     def word_origins(self, text: str) -> dict[str, list[str]]:
         """Processed token -> the surface words of `text` it came from (for explanations)."""
         origins: dict[str, list[str]] = {}
-        for word in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", unicodedata.normalize("NFKC", text)):
-            for stem in self.tokens(word):
+        for word in _SURFACE_WORD.findall(unicodedata.normalize("NFKC", text)):
+            for stem in self.process_tokens(_TOKEN.findall(word.lower())).split():
                 bucket = origins.setdefault(stem, [])
                 if word not in bucket:
                     bucket.append(word)

@@ -1,0 +1,144 @@
+"""Shared complaint features: stemmed word n-grams and character n-grams of the raw tokens.
+
+`CharNgramTfidf` produces the same n-grams as scikit-learn's `TfidfVectorizer(analyzer="char_wb")` on
+space-joined tokens, but resolves each distinct word to its column indices once per process, so
+transforming a complaint is a few dictionary lookups and one vectorised TF-IDF step for the batch.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from triage.text import _ELONGATION, _TOKEN, IndonesianPreprocessor, mask_pii
+
+_CACHE_LIMIT = 1_000_000
+
+
+def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
+    """Character n-grams of one word padded with spaces, as scikit-learn's `char_wb` analyzer makes them."""
+    padded = f" {word} "
+    grams = []
+    for n in range(min_n, max_n + 1):
+        if len(padded) <= n:
+            grams.append(padded)  # a short word counts once, whole
+            break
+        grams.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+class CharNgramTfidf:
+    """TF-IDF (sublinear tf, smooth idf, l2 norm) of character n-grams of tokens, with a per-word cache."""
+
+    def __init__(self, ngram_range: tuple[int, int] = (2, 5), min_df: int = 2, max_features: int = 300_000):
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_word_cache", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._word_cache = {}
+
+    def _grams(self, word: str) -> list[str]:
+        return char_wb_ngrams(_ELONGATION.sub(r"\1", word), *self.ngram_range)
+
+    def fit(self, documents: list[list[str]]) -> "CharNgramTfidf":
+        df: Counter = Counter()
+        grams_of: dict[str, list[str]] = {}
+        for tokens in documents:
+            seen = set()
+            for word in set(tokens):
+                grams = grams_of.get(word)
+                if grams is None:
+                    grams = grams_of[word] = self._grams(word)
+                seen.update(grams)
+            df.update(seen)
+        kept = [(count, gram) for gram, count in df.items() if count >= self.min_df]
+        kept.sort(key=lambda item: (-item[0], item[1]))
+        kept = sorted(gram for _, gram in kept[: self.max_features])
+        self.vocabulary_ = {gram: i for i, gram in enumerate(kept)}
+        counts = np.array([df[gram] for gram in kept], dtype=np.float64)
+        self.idf_ = (np.log((1 + len(documents)) / (1 + counts)) + 1).astype(np.float32)
+        self._word_cache = {}
+        return self
+
+    def _columns(self, word: str) -> np.ndarray:
+        columns = self._word_cache.get(word)
+        if columns is None:
+            vocabulary = self.vocabulary_
+            columns = np.array([vocabulary[g] for g in self._grams(word) if g in vocabulary], dtype=np.int32)
+            if len(self._word_cache) < _CACHE_LIMIT:
+                self._word_cache[word] = columns
+        return columns
+
+    def transform(self, documents: list[list[str]]) -> sparse.csr_matrix:
+        cache = self._word_cache
+        pieces: list[np.ndarray] = []
+        indptr = [0]
+        for tokens in documents:
+            for word in tokens:
+                columns = cache.get(word)
+                pieces.append(self._columns(word) if columns is None else columns)
+            indptr.append(len(pieces))
+        lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+        piece_ends = np.concatenate([[0], np.cumsum(lengths)])
+        indices = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+        doc_ptr = piece_ends[np.array(indptr)]
+        X = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, doc_ptr),
+                              shape=(len(documents), len(self.vocabulary_)))
+        X.sum_duplicates()
+        np.log(X.data, out=X.data)
+        X.data += 1.0
+        X.data *= self.idf_[X.indices]
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        norms = np.sqrt(np.bincount(rows, weights=X.data.astype(np.float64) ** 2, minlength=X.shape[0]))
+        X.data /= np.maximum(norms, 1e-12)[rows].astype(np.float32)
+        return X
+
+    def fit_transform(self, documents: list[list[str]]) -> sparse.csr_matrix:
+        return self.fit(documents).transform(documents)
+
+
+class ComplaintVectorizer:
+    """Raw complaint text -> sparse features: stemmed word 1-2-grams first, then character n-grams."""
+
+    def __init__(self, max_char_features: int = 300_000):
+        self.preprocessor = IndonesianPreprocessor()
+        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+",
+                                     dtype=np.float32)
+        self.chars = CharNgramTfidf(max_features=max_char_features)
+
+    def _views(self, texts) -> tuple[list[str], list[list[str]]]:
+        token_lists = [_TOKEN.findall(mask_pii(t).lower()) if isinstance(t, str) else [] for t in texts]
+        words = [self.preprocessor.process_tokens(tokens) for tokens in token_lists]
+        return words, token_lists
+
+    def fit_transform(self, texts) -> sparse.csr_matrix:
+        self.preprocessor.fit()
+        if len(texts) < 10:  # tiny corpora (tests): keep every term
+            self.words.set_params(min_df=1)
+            self.chars.min_df = 1
+        words, tokens = self._views(texts)
+        X = sparse.hstack([self.words.fit_transform(words), self.chars.fit_transform(tokens)], format="csr")
+        self.word_names = self.words.get_feature_names_out()
+        return X
+
+    def transform_blocks(self, texts) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """(word features, character features): the two column blocks, without stacking them."""
+        words, tokens = self._views(texts)
+        return self.words.transform(words), self.chars.transform(tokens)
+
+    def transform(self, texts) -> sparse.csr_matrix:
+        return sparse.hstack(self.transform_blocks(texts), format="csr")
+
+    @property
+    def n_word_features(self) -> int:
+        return len(self.words.vocabulary_)
