@@ -10,7 +10,6 @@ per-process token cache). Cold = first pass with empty caches; warm = later pass
 from __future__ import annotations
 
 import pandas as pd
-
 from common import Timer, dataset, rate
 
 

@@ -13,16 +13,15 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from sklearn.model_selection import StratifiedKFold
-
 from common import DATASETS, OUT, Timer
+from sklearn.model_selection import StratifiedKFold
 from surabaya_split import split
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))
 
 
 def triage(*args) -> str:
-    result = subprocess.run([TRIAGE, *map(str, args)], capture_output=True, text=True)
+    result = subprocess.run([TRIAGE, *map(str, args)], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"triage {' '.join(map(str, args))} failed: {result.stderr.strip()}")
     return result.stdout

@@ -19,7 +19,6 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-
 from common import OUT, ROOT, Timer, dataset, rate
 from surabaya_split import split
 

@@ -13,7 +13,6 @@ import argparse
 from pathlib import Path
 
 import pandas as pd
-
 from common import DATASETS, OUT
 
 CUTOFF = "2022-10-01"

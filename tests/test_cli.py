@@ -12,7 +12,7 @@ TRIAGE = str(Path(sys.executable).with_name("triage"))
 
 
 def run(*args, stdin=None, env=None):
-    return subprocess.run([TRIAGE, *map(str, args)], capture_output=True, text=True, input=stdin,
+    return subprocess.run([TRIAGE, *map(str, args)], capture_output=True, text=True, input=stdin, check=False,
                           env={**os.environ, **(env or {})}, timeout=300)
 
 

@@ -27,7 +27,7 @@ def head_metrics(y: np.ndarray, classes: np.ndarray, P: np.ndarray) -> dict:
     correct = pred == y
     coverage, _ = coverage_at_precision(P.max(axis=1), correct)
     return {
-        "n": int(len(y)),
+        "n": len(y),
         "accuracy": float(correct.mean()),
         "macro_f1": float(f1_score(y, pred, average="macro", zero_division=0)),
         "top3_accuracy": float((top3 == y[:, None]).any(axis=1).mean()),
@@ -35,9 +35,10 @@ def head_metrics(y: np.ndarray, classes: np.ndarray, P: np.ndarray) -> dict:
     }
 
 
-def evaluate(model: TriageModel, frame: pd.DataFrame, columns: Columns = Columns()) -> tuple[dict, dict]:
+def evaluate(model: TriageModel, frame: pd.DataFrame, columns: Columns | None = None) -> tuple[dict, dict]:
     """(metrics, per-head details for the report). Heads without labels in `frame` are left out,
     except misinformation, whose flag rate needs no labels."""
+    columns = columns or Columns()
     texts = frame[columns.text].tolist()
     probs = model.predict_proba(texts)
     result: dict = {"n": len(texts)}

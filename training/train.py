@@ -10,8 +10,9 @@ from triage.config import data_dir
 from triage.model import TriageModel
 
 
-def train(paths: list[str | Path], columns: Columns = Columns(), **params) -> TriageModel:
+def train(paths: list[str | Path], columns: Columns | None = None, **params) -> TriageModel:
     """Fit every head whose label column exists in the data."""
+    columns = columns or Columns()
     frame = read_tables(paths, columns)
     labels = {head: column_or_none(frame, col) for head, col in columns.labels().items()}
     if all(v is None for v in labels.values()):

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from triage.text import _ELONGATION, _TOKEN, IndonesianPreprocessor, mask_pii
+from triage.text import _ELONGATION, _TOKEN, IndonesianPreprocessor, ProcessCache, mask_pii
 
 _CACHE_LIMIT = 1_000_000
 
@@ -30,27 +30,20 @@ def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
     return grams
 
 
-class CharNgramTfidf:
+class CharNgramTfidf(ProcessCache):
     """TF-IDF (sublinear tf, smooth idf, l2 norm) of character n-grams of tokens, with a per-word cache."""
+
+    _cache_name = "_word_cache"
 
     def __init__(self, ngram_range: tuple[int, int] = (2, 5), min_df: int = 2, max_features: int = 300_000):
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.max_features = max_features
 
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_word_cache", None)
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._word_cache = {}
-
     def _grams(self, word: str) -> list[str]:
         return char_wb_ngrams(_ELONGATION.sub(r"\1", word), *self.ngram_range)
 
-    def fit(self, documents: list[list[str]]) -> "CharNgramTfidf":
+    def fit(self, documents: list[list[str]]) -> CharNgramTfidf:
         df: Counter = Counter()
         grams_of: dict[str, list[str]] = {}
         for tokens in documents:

@@ -22,7 +22,7 @@ import re
 import tempfile
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import joblib
@@ -193,7 +193,7 @@ class TriageModel:
         self.card: dict = {}
 
     # ---- training ---------------------------------------------------------------------------------
-    def fit(self, texts, category=None, agency=None, misinformation=None, district=None) -> "TriageModel":
+    def fit(self, texts, category=None, agency=None, misinformation=None, district=None) -> TriageModel:
         """Train every head that has labels; thresholds and validation metrics come from out-of-fold predictions."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         labels = {"category": category, "agency": agency, "misinformation": misinformation}
@@ -264,7 +264,7 @@ class TriageModel:
         if self.hierarchy is not None:
             rows_a, y_a, p_a = out_of_fold["agency"]
             rows_c, _, p_c = out_of_fold["category"]
-            shared, ia, ic = np.intersect1d(rows_a, rows_c, return_indices=True)
+            _, ia, ic = np.intersect1d(rows_a, rows_c, return_indices=True)
             mixed = p_a.copy()
             mixed[ia] = (1 - self.hierarchy_weight) * p_a[ia] + self.hierarchy_weight * (p_c[ic] @ self.hierarchy)
             out_of_fold["agency"] = (rows_a, y_a, mixed)
@@ -276,14 +276,14 @@ class TriageModel:
                 negatives = score[~truth]
                 cut = float(np.quantile(negatives, 1 - self.misinfo_false_alarm)) if len(negatives) else 0.5
                 self.thresholds[name] = max(0.5, cut)
-                self.metrics["out_of_fold"][name] = {"n": int(len(y)), "threshold": self.thresholds[name],
+                self.metrics["out_of_fold"][name] = {"n": len(y), "threshold": self.thresholds[name],
                                                      "recall": float((score[truth] >= self.thresholds[name]).mean())
                                                      if truth.any() else None}
                 continue
             pred = classes[P.argmax(1)]
             coverage, cut = coverage_at_precision(P.max(1), pred == y, self.review_precision)
             self.thresholds[name] = cut
-            self.metrics["out_of_fold"][name] = {"n": int(len(y)), "accuracy": float((pred == y).mean()),
+            self.metrics["out_of_fold"][name] = {"n": len(y), "accuracy": float((pred == y).mean()),
                                                  "coverage_at_95_precision": float(coverage)}
 
     def _card(self, texts: list[str], labels: dict[str, np.ndarray]) -> dict:
@@ -293,7 +293,7 @@ class TriageModel:
             for y in labels.values():
                 digest.update(b"\x1f" + str(y[i]).encode())
         data_hash = digest.hexdigest()
-        created = datetime.now(timezone.utc)
+        created = datetime.now(UTC)
         return {
             "version": f"{created:%Y%m%dT%H%M%S}-{data_hash[:8]}",
             "created_at": created.isoformat(timespec="seconds"),
@@ -400,7 +400,7 @@ class TriageModel:
         return directory
 
     @classmethod
-    def load(cls, directory: str | os.PathLike) -> "TriageModel":
+    def load(cls, directory: str | os.PathLike) -> TriageModel:
         """Load a saved model; refuses one built with an incompatible scikit-learn version."""
         directory = Path(directory)
         card_path, model_path = directory / CARD_FILE, directory / MODEL_FILE

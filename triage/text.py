@@ -11,12 +11,13 @@ a warm call is a few regex passes plus one dict lookup per token.
 from __future__ import annotations
 
 import csv
+import math
 import os
 import re
 import unicodedata
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
@@ -28,7 +29,7 @@ _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 SHORT_LINK_HOSTS = ("bit.ly", "s.id", "tinyurl.com", "t.co", "wa.me", "linktr.ee", "forms.gle", "cutt.ly")
 _SHORT_LINK_PREFIXES = tuple(f"{host}/" for host in SHORT_LINK_HOSTS)
 _URL = re.compile(
-    rf"(?:https?://|www\.)\S+|\b(?:{'|'.join(re.escape(h) for h in SHORT_LINK_HOSTS)})/\S*", re.I
+    rf"(?:https?://|www\.)\S+|\b(?:{'|'.join(re.escape(h) for h in SHORT_LINK_HOSTS)})/\S*", re.IGNORECASE
 )
 # Digit runs with separators; classified by `_digits_replacement` into NIK (16 digits) or phone number.
 # Patterns start with a character class (lookbehind second) so the regex engine can skip ahead fast.
@@ -104,7 +105,7 @@ def raw_tokens(text: str) -> list[str]:
     return _TOKEN.findall(mask_pii(text).lower())
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer():
     """One PySastrawi stemmer per process (created lazily, so forked or spawned workers build their own)."""
     from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
@@ -143,12 +144,30 @@ def read_wordlist(path: str | os.PathLike | None = None) -> frozenset[str]:
         return frozenset(w for w in words if w)
 
 
-class IndonesianPreprocessor(BaseEstimator, TransformerMixin):
+class ProcessCache:
+    """Mixin: the attribute named by `_cache_name` is a per-process memo, left out of pickles
+    (a saved model stays small and a loaded one refills its cache as it works)."""
+
+    _cache_name = "_cache"
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop(self._cache_name, None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        setattr(self, self._cache_name, {})
+
+
+class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
     """Text -> space-joined tokens: masked, normalised, slang expanded, stopwords dropped, stemmed.
 
     `slang` and `stopwords` are read from `data/` at fit time and stored on the estimator, so a pickled
     model does not depend on the files it was built from.
     """
+
+    _cache_name = "_token_cache"
 
     def __init__(self, stem: bool = True, remove_stopwords: bool = True, slang_path=None, stopwords_path=None):
         self.stem = stem
@@ -162,15 +181,6 @@ class IndonesianPreprocessor(BaseEstimator, TransformerMixin):
         self.stopwords_ = frozenset(stopwords - KEEP_WORDS)
         self._token_cache: dict[str, str] = {}
         return self
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_token_cache", None)
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        self._token_cache = {}
 
     def _resolve(self, token: str) -> str:
         """Processed form of one raw token (memoised): "" when dropped, else space-joined words."""
@@ -203,7 +213,7 @@ class IndonesianPreprocessor(BaseEstimator, TransformerMixin):
     def process(self, text) -> str:
         """Processed text of one complaint (never raises: non-strings become empty)."""
         if not isinstance(text, str):
-            text = "" if text is None or text != text else str(text)
+            text = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
         return self.process_lowered(mask_pii(text).lower())
 
     def process_lowered(self, lowered: str) -> str:
