@@ -24,6 +24,7 @@ run: model
 	$(BIN)/triage serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: model
