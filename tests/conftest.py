@@ -43,3 +43,35 @@ def small_csv(tmp_path, seed_frame) -> Path:
     path = tmp_path / "small.csv"
     seed_frame.sample(300, random_state=1).to_csv(path, index=False)
     return path
+
+
+POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+def postgres_database():
+    """A fresh database on the machine's PostgreSQL; yields its SQLAlchemy URL, drops it afterwards."""
+    import uuid
+
+    import psycopg
+
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        print(f"\nSKIP PostgreSQL tests: no server answers at 127.0.0.1:5432 ({exc})")
+        pytest.skip(f"PostgreSQL not reachable at 127.0.0.1:5432: {exc}")
+    name = f"triage_test_{uuid.uuid4().hex[:10]}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """The same tests run against a temporary SQLite file and a temporary PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'triage.db'}"
+    else:
+        yield from postgres_database()

@@ -1,63 +1,37 @@
-"""The JSON API over real HTTP, served by gunicorn as `triage serve` runs it."""
+"""The stateless part of the JSON API over real HTTP (gunicorn as `triage serve` runs it)."""
 
+import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
-
-TRIAGE = str(Path(sys.executable).with_name("triage"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from http_service import Service, triage
 
 
 @pytest.fixture(scope="module")
-def server(model_registry):
-    port = free_port()
-    proc = subprocess.Popen([TRIAGE, "serve", "--port", str(port), "--workers", "2"],
-                            env={**os.environ, "TRIAGE_MODELS_DIR": str(model_registry)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"server exited: {proc.stderr.read().decode()[-2000:]}")
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=20)
+def server(model_registry, tmp_path_factory):
+    env = {"TRIAGE_MODELS_DIR": str(model_registry),
+           "TRIAGE_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'triage.db'}"}
+    token = triage(env, "users", "add", "pemda", "--role", "integration")
+    service = Service(env)
+    service.token = token
+    yield service
+    service.stop()
 
 
-def post(base, body: bytes, content_type="application/json"):
-    request = urllib.request.Request(base + "/api/v1/suggest", data=body, method="POST",
-                                     headers={"Content-Type": content_type})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
+def test_healthz_and_readyz(server):
+    assert server.call("GET", "/healthz") == (200, {"status": "ok"})
+    status, body = server.call("GET", "/readyz")
+    assert status == 200 and body["database"] is True and body["model_version"]
 
 
-def test_healthz(server):
-    with urllib.request.urlopen(server + "/healthz") as response:
-        assert json.loads(response.read()) == {"status": "ok"}
+def test_suggest_needs_a_token(server):
+    status, body = server.call("POST", "/api/v1/suggest", body={"text": "jalan rusak"})
+    assert (status, body["error"]["code"]) == (401, "unauthorized")
 
 
 def test_suggest_returns_named_top3_and_misinformation(server):
-    status, body = post(server, json.dumps({"text": "truk sampah tidak datang seminggu", "district": "Kota Lama"}).encode())
+    status, body = server.call("POST", "/api/v1/suggest", server.token,
+                               {"text": "truk sampah tidak datang seminggu", "district": "Kota Lama"})
     assert status == 200
     assert body["agency_top"][0] == {**body["agency_top"][0], "code": "DLH", "name": "Dinas Lingkungan Hidup"}
     assert {"score", "flag", "reasons"} <= set(body["misinformation"])
@@ -73,21 +47,20 @@ def test_suggest_returns_named_top3_and_misinformation(server):
     (json.dumps({"text": "a" * 20001}).encode(), "application/json", 413, "text_too_long"),
 ])
 def test_bad_input_gets_a_clear_error(server, body, content_type, status, code):
-    got_status, got = post(server, body, content_type)
+    got_status, got = server.call("POST", "/api/v1/suggest", server.token, raw=body, content_type=content_type)
     assert (got_status, got["error"]["code"]) == (status, code)
     assert got["error"]["message"]
 
 
 def test_oversized_body_is_refused_before_it_is_read(server):
     """The server answers 413 from the Content-Length alone; the client may still be sending."""
-    import http.client
-
-    host, port = server.removeprefix("http://").split(":")
+    host, port = server.base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=10)
-    body = b'{"text": "' + b"a" * (3 * 1024 * 1024) + b'"}'
+    body = b'{"text": "' + b"a" * (9 * 1024 * 1024) + b'"}'
     connection.putrequest("POST", "/api/v1/suggest")
     connection.putheader("Content-Type", "application/json")
     connection.putheader("Content-Length", str(len(body)))
+    connection.putheader("Authorization", f"Bearer {server.token}")
     connection.endheaders()
     try:
         connection.send(body)
@@ -96,3 +69,12 @@ def test_oversized_body_is_refused_before_it_is_read(server):
     response = connection.getresponse()
     assert response.status == 413
     assert json.loads(response.read())["error"]["code"] == "body_too_large"
+
+
+def test_openapi_document_lists_every_endpoint(server):
+    status, doc = server.call("GET", "/api/v1/openapi.json")
+    assert status == 200 and doc["openapi"].startswith("3.")
+    for path in ("/api/v1/suggest", "/api/v1/complaints", "/api/v1/complaints/{id}",
+                 "/api/v1/complaints/{id}/decision", "/api/v1/complaints/{id}/resolution", "/api/v1/stats",
+                 "/healthz", "/readyz"):
+        assert path in doc["paths"]

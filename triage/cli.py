@@ -171,3 +171,57 @@ def show_model(version) -> None:
     if not version or not card.is_file():
         _fail(f"no model card for version {version!r} in {models_dir()}", 1)
     click.echo(card.read_text(encoding="utf-8"))
+
+
+@main.group()
+def users() -> None:
+    """Users and API tokens (uses TRIAGE_DATABASE_URL or the SQLite file under instance/)."""
+
+
+def _sessions():
+    from triage.config import database_url
+    from triage.store.db import open_database
+
+    return open_database(database_url())[1]
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(["coordinator", "agency", "auditor", "integration"]))
+@click.option("--agency", help="agency code (required for --role agency)")
+def add_user(name, role, agency) -> None:
+    """Create a user and print its API token (shown only once)."""
+    from triage.accounts import AccountError
+    from triage.accounts import add_user as create
+
+    try:
+        with _sessions().begin() as session:
+            _, token = create(session, name, role, agency)
+    except AccountError as exc:
+        _fail(str(exc))
+    click.echo(token)
+
+
+@users.command("list")
+def list_users() -> None:
+    """Users with role, agency and whether they are active."""
+    from triage.accounts import list_users as all_users
+
+    with _sessions()() as session:
+        for user in all_users(session):
+            click.echo(f"{user.username}\t{user.role}\t{user.agency or '-'}\t{'active' if user.active else 'disabled'}")
+
+
+@users.command("disable")
+@click.argument("name")
+def disable_user(name) -> None:
+    """Disable a user; their tokens stop working at once."""
+    from triage.accounts import AccountError
+    from triage.accounts import disable_user as disable
+
+    try:
+        with _sessions().begin() as session:
+            disable(session, name)
+    except AccountError as exc:
+        _fail(str(exc))
+    click.echo(f"disabled {name}", err=True)

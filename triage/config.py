@@ -21,3 +21,18 @@ def models_dir() -> Path:
 def max_text_chars() -> int:
     """Longest complaint text accepted (`TRIAGE_MAX_TEXT_CHARS`, default 20,000 characters)."""
     return int(os.environ.get("TRIAGE_MAX_TEXT_CHARS", "20000"))
+
+
+def database_url() -> str:
+    """`TRIAGE_DATABASE_URL` (e.g. postgresql+psycopg://user@host/db); default a SQLite file in instance/."""
+    default = f"sqlite:///{PROJECT_ROOT / 'instance' / 'triage.db'}"
+    return os.environ.get("TRIAGE_DATABASE_URL", default)
+
+
+def sop_days() -> dict[str, int]:
+    """SOP deadlines: routing and response in working days, resolution in calendar days."""
+    return {
+        "routing": int(os.environ.get("TRIAGE_ROUTING_DAYS", "3")),
+        "response": int(os.environ.get("TRIAGE_RESPONSE_DAYS", "5")),
+        "resolution": int(os.environ.get("TRIAGE_RESOLUTION_DAYS", "60")),
+    }

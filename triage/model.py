@@ -417,6 +417,11 @@ class TriageModel:
             model = joblib.load(model_path)
         if not isinstance(model, cls):
             raise ModelError(f"{model_path}: not a TriageModel")
+        try:  # an artifact from an older triage can unpickle yet fail to predict
+            model.predict_proba(["uji coba"])
+        except Exception as exc:
+            raise IncompatibleModelError(f"{directory}: cannot predict with this triage version ({exc!r}); "
+                                         "retrain the model (triage train)") from exc
         model.card = card
         return model
 

@@ -44,10 +44,28 @@ class SuggestionService:
         self.model = model
         self.taxonomy = taxonomy or load_taxonomy()
 
-    def suggest(self, payload: object) -> dict:
-        text, district = validate_complaint(payload)
-        suggestion = self.model.suggest(text, district)
+    validate = staticmethod(validate_complaint)
+
+    def _named(self, suggestion: dict) -> dict:
         for kind in ("category", "agency"):
             for candidate in suggestion.get(f"{kind}_top", []):
                 candidate["name"] = self.taxonomy.name(kind, candidate["code"])
         return suggestion
+
+    def suggest(self, payload: object) -> dict:
+        text, district = validate_complaint(payload)
+        return self._named(self.model.suggest(text, district))
+
+    def suggest_many(self, texts: list[str], districts: list[str | None]) -> list[dict]:
+        """Suggestions with explanations for already validated texts."""
+        return [self._named(s) for s in self.model.suggest_many(texts, districts, explain=True)]
+
+    def known_codes(self, kind: str) -> set[str]:
+        """Codes a human may choose: the taxonomy's plus the labels the active model learned."""
+        table = self.taxonomy.categories if kind == "category" else self.taxonomy.agencies
+        head = self.model.heads.get(kind)
+        return set(table) | ({str(c) for c in head.classes} if head else set())
+
+    def require_known(self, kind: str, code: object) -> None:
+        if not isinstance(code, str) or code not in self.known_codes(kind):
+            raise InputError(f"unknown_{kind}", f"unknown {kind} {code!r}; see the taxonomy (data/taxonomy.csv)")

@@ -1,22 +1,55 @@
-"""Flask application factory: `create_app()` loads the active model and registers the blueprints."""
+"""Flask application factory: `create_app()` opens the database, loads the active model and
+registers the blueprints."""
 
 from __future__ import annotations
 
-from flask import Flask
+import logging
+import sys
+from dataclasses import dataclass
 
-from triage import registry
+from flask import Flask
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from triage import config, registry
+from triage.complaints import ComplaintService
 from triage.model import TriageModel
 from triage.service import SuggestionService
+from triage.store.db import open_database
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the app; `config["MODEL_DIR"]` overrides the registry's active model."""
+@dataclass
+class Services:
+    """What the request handlers use; the web layer holds no other state."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    suggestions: SuggestionService
+    complaints: ComplaintService
+
+
+def _access_logger() -> logging.Logger:
+    logger = logging.getLogger("triage.access")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    return logger
+
+
+def create_app(settings: dict | None = None) -> Flask:
+    """Build the app. `settings` may set MODEL_DIR and DATABASE_URL (else the registry and
+    TRIAGE_DATABASE_URL / the SQLite file under instance/)."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(MAX_CONTENT_LENGTH=2 * 1024 * 1024, JSON_SORT_KEYS=False)
-    if config:
-        app.config.update(config)
-    model_dir = app.config.get("MODEL_DIR") or registry.active_dir()
-    app.extensions["triage.suggestions"] = SuggestionService(TriageModel.load(model_dir))
+    app.config.from_mapping(MAX_CONTENT_LENGTH=8 * 1024 * 1024, JSON_SORT_KEYS=False)
+    if settings:
+        app.config.update(settings)
+    engine, sessions = open_database(app.config.get("DATABASE_URL") or config.database_url())
+    suggestions = SuggestionService(TriageModel.load(app.config.get("MODEL_DIR") or registry.active_dir()))
+    app.extensions["triage"] = Services(engine, sessions, suggestions, ComplaintService(suggestions))
+    app.extensions["triage.access_log"] = _access_logger()
 
     from triage.web import api
 

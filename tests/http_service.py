@@ -1,0 +1,67 @@
+"""Running the real service (gunicorn via `triage serve`) for tests, and calling it over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+TRIAGE = str(Path(sys.executable).with_name("triage"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def triage(env: dict, *args: str) -> str:
+    result = subprocess.run([TRIAGE, *args], capture_output=True, text=True, env={**os.environ, **env},
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+class Service:
+    """`triage serve` on a free port; stopped by `stop()`."""
+
+    def __init__(self, env: dict, workers: int = 2):
+        self.env = {**os.environ, **env}
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen([TRIAGE, "serve", "--port", str(port), "--workers", str(workers)],
+                                        env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-3000:]}") from None
+                time.sleep(0.1)
+        raise RuntimeError("server did not start within 20 s")
+
+    def call(self, method: str, path: str, token: str | None = None, body=None, raw: bytes | None = None,
+             content_type: str = "application/json") -> tuple[int, dict]:
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        headers = {"Content-Type": content_type} if data is not None else {}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        request = urllib.request.Request(self.base + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read())
+
+    def stop(self) -> str:
+        """Stop the server; returns what it wrote on stderr (the access log)."""
+        self.process.terminate()
+        _, err = self.process.communicate(timeout=20)
+        return err.decode()

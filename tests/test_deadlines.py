@@ -1,0 +1,29 @@
+from datetime import datetime
+
+from triage.deadlines import add_working_days, resolution_due, response_due, routing_due
+
+
+def test_working_days_skip_weekends():
+    friday_morning_wib = datetime(2026, 11, 20, 3, 0)  # 10:00 WIB
+    assert add_working_days(friday_morning_wib, 3) == datetime(2026, 11, 25, 16, 59, 59)  # Wed 23:59:59 WIB
+
+
+def test_working_days_skip_national_holidays():
+    wednesday = datetime(2026, 12, 23, 3, 0)  # Christmas (Fri 25 Dec) is not a working day
+    assert routing_due(wednesday) == datetime(2026, 12, 29, 16, 59, 59)
+
+
+def test_local_date_decides_the_day():
+    late_evening_wib = datetime(2026, 11, 19, 18, 0)  # Thu 18:00 UTC = Fri 01:00 WIB
+    assert add_working_days(late_evening_wib, 1) == datetime(2026, 11, 23, 16, 59, 59)
+
+
+def test_deadlines_are_configurable(monkeypatch):
+    monkeypatch.setenv("TRIAGE_ROUTING_DAYS", "1")
+    assert routing_due(datetime(2026, 11, 20, 3, 0)) == datetime(2026, 11, 23, 16, 59, 59)
+
+
+def test_response_never_after_resolution_deadline(monkeypatch):
+    monkeypatch.setenv("TRIAGE_RESOLUTION_DAYS", "2")
+    received = datetime(2026, 11, 20, 3, 0)
+    assert response_due(received, received) == resolution_due(received)

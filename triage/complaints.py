@@ -1,0 +1,413 @@
+"""Complaint workflow use cases: ingest + suggest, list, detail, decide, resolve, stats.
+
+Every function takes the acting `Principal` and an open session; role checks happen here, so the
+JSON API, the web UI and the CLI share one path to the database. Agency users see only complaints
+routed to their agency or, while undecided, suggested to it; they never see the original text, and
+see the reporter only when not confidential.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+
+from sqlalchemy import Integer, and_, cast, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from triage import deadlines
+from triage.accounts import Forbidden, Principal
+from triage.service import InputError, SuggestionService
+from triage.store.tables import STATUSES, AuditEvent, Complaint, Decision, Resolution, Suggestion, utcnow
+from triage.text import mask_pii
+
+MAX_BATCH = 1000
+CHANNELS = ("web", "sms", "social", "email", "phone", "other")
+
+
+class NotFound(Exception):
+    """No such complaint (or none the principal may see)."""
+
+
+class Conflict(Exception):
+    """Someone changed the complaint in between; `current_revision` says where it is now."""
+
+    def __init__(self, message: str, current_revision: int):
+        super().__init__(message)
+        self.current_revision = current_revision
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+def _parse_time(value, field: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise InputError("invalid_" + field, f"'{field}' must be an ISO 8601 date-time string")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise InputError("invalid_" + field, f"'{field}' is not an ISO 8601 date-time: {value!r}") from exc
+    if moment.tzinfo is None:  # a time without zone is taken as Asia/Jakarta, where complaints arrive
+        moment = moment.replace(tzinfo=deadlines.LOCAL)
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _audit(session: Session, principal: Principal | None, action: str, complaint_id: int | None, **detail) -> None:
+    session.add(AuditEvent(at=utcnow(), user_id=principal.id if principal else None, action=action,
+                           complaint_id=complaint_id, detail=detail))
+
+
+def _visible_to(principal: Principal):
+    """SQL condition limiting agency users to their own complaints."""
+    if principal.role != "agency":
+        return True
+    return or_(Complaint.agency == principal.agency,
+               and_(Complaint.agency.is_(None), Complaint.suggested_agency == principal.agency))
+
+
+def _overdue(complaint: Complaint, now: datetime) -> bool:
+    return complaint.status != "resolved" and complaint.due_at is not None and complaint.due_at < now
+
+
+def suggestion_view(s: Suggestion) -> dict:
+    return {"id": s.id, "model_version": s.model_version, "created_at": iso(s.created_at),
+            "category_top": s.category_top, "agency_top": s.agency_top, "needs_review": s.needs_review,
+            "misinformation": {"score": s.misinformation_score, "flag": s.misinformation_flag,
+                               "reasons": s.misinformation_reasons},
+            "explanation": s.explanation}
+
+
+def complaint_view(c: Complaint, principal: Principal, latest: Suggestion | None, now: datetime) -> dict:
+    view = {"id": c.id, "external_id": c.external_id, "channel": c.channel, "district": c.district,
+            "text": c.text_masked, "status": c.status, "received_at": iso(c.received_at),
+            "due_at": iso(c.due_at), "overdue": _overdue(c, now), "category": c.category, "agency": c.agency,
+            "misinformation": c.misinformation, "flagged": c.flagged, "revision": c.revision,
+            "routed_at": iso(c.routed_at), "resolved_at": iso(c.resolved_at),
+            "reporter_confidential": c.reporter_confidential,
+            "suggestion": suggestion_view(latest) if latest else None}
+    if principal.role == "coordinator":
+        view["text_original"] = c.text_original
+        view["reporter"] = c.reporter
+    elif not c.reporter_confidential:
+        view["reporter"] = c.reporter
+    return view
+
+
+class ComplaintService:
+    """Use cases over the store, scoring new complaints with the suggestion service."""
+
+    def __init__(self, suggestions: SuggestionService):
+        self.suggestions = suggestions
+
+    # ---- ingest -----------------------------------------------------------------------------------
+    def _validate_item(self, item: object, index: int | None) -> dict:
+        where = f"item {index}: " if index is not None else ""
+        if not isinstance(item, dict):
+            raise InputError("invalid_body", f"{where}each complaint must be a JSON object")
+        external_id = item.get("external_id")
+        if not isinstance(external_id, str) or not external_id.strip() or len(external_id) > 120:
+            raise InputError("invalid_external_id", f"{where}'external_id' must be a non-empty string (≤ 120)")
+        channel = item.get("channel", "web")
+        if channel not in CHANNELS:
+            raise InputError("invalid_channel", f"{where}'channel' must be one of {', '.join(CHANNELS)}")
+        confidential = item.get("reporter_confidential", True)
+        if not isinstance(confidential, bool):
+            raise InputError("invalid_reporter_confidential", f"{where}'reporter_confidential' must be true/false")
+        reporter = item.get("reporter")
+        if reporter is not None and not isinstance(reporter, str):
+            raise InputError("invalid_reporter", f"{where}'reporter' must be a string")
+        try:
+            text, district = self.suggestions.validate(item)
+            received = _parse_time(item.get("received_at"), "received_at") or utcnow()
+        except InputError as exc:
+            raise InputError(exc.code, where + exc.message) from exc
+        return {"external_id": external_id.strip(), "channel": channel, "text": text, "district": district,
+                "received_at": received, "reporter": reporter, "reporter_confidential": confidential}
+
+    def ingest(self, session_factory, principal: Principal, payload: object) -> tuple[list[dict], bool]:
+        """Store and score one complaint or a list (≤ 1,000); idempotent on `external_id`.
+
+        Returns (results, any_created). Each result has id, external_id, status, created, suggestion.
+        """
+        principal.require("ingest")
+        items = payload if isinstance(payload, list) else [payload]
+        if not items or len(items) > MAX_BATCH:
+            raise InputError("invalid_batch_size", f"send 1 to {MAX_BATCH} complaints per request")
+        valid = [self._validate_item(item, i if isinstance(payload, list) else None) for i, item in enumerate(items)]
+        scored = self.suggestions.suggest_many([v["text"] for v in valid], [v["district"] for v in valid])
+        results = []
+        for item, suggestion in zip(valid, scored):
+            results.append(self._store_one(session_factory, principal, item, suggestion))
+        return results, any(r["created"] for r in results)
+
+    def _store_one(self, session_factory, principal: Principal, item: dict, suggestion: dict) -> dict:
+        try:
+            with session_factory.begin() as session:
+                existing = session.scalar(select(Complaint).where(Complaint.external_id == item["external_id"]))
+                if existing is not None:
+                    return self._ingest_result(session, existing, created=False)
+                complaint = self._new_complaint(session, principal, item, suggestion)
+                return self._ingest_result(session, complaint, created=True)
+        except IntegrityError:  # a parallel request stored the same external_id first
+            with session_factory.begin() as session:
+                existing = session.scalar(select(Complaint).where(Complaint.external_id == item["external_id"]))
+                return self._ingest_result(session, existing, created=False)
+
+    def _new_complaint(self, session: Session, principal: Principal, item: dict, suggestion: dict) -> Complaint:
+        now = utcnow()
+        flag = bool(suggestion["misinformation"]["flag"])
+        top_agency = suggestion.get("agency_top", [{}])[0]
+        top_category = suggestion.get("category_top", [{}])[0]
+        complaint = Complaint(
+            external_id=item["external_id"], channel=item["channel"], district=item["district"],
+            text_masked=mask_pii(item["text"]).strip(), text_original=item["text"], reporter=item["reporter"],
+            reporter_confidential=item["reporter_confidential"],
+            status="needs_verification" if flag else "pending_review", received_at=item["received_at"],
+            created_at=now, due_at=deadlines.routing_due(item["received_at"]), flagged=flag,
+            suggested_agency=top_agency.get("code"), suggested_category=top_category.get("code"), revision=0)
+        session.add(complaint)
+        session.flush()
+        session.add(self._suggestion_row(complaint.id, suggestion, now))
+        _audit(session, principal, "complaint.ingested", complaint.id, channel=item["channel"],
+               model_version=suggestion["model_version"])
+        return complaint
+
+    @staticmethod
+    def _suggestion_row(complaint_id: int, suggestion: dict, now: datetime) -> Suggestion:
+        agency_top = suggestion.get("agency_top", [])
+        misinfo = suggestion["misinformation"]
+        return Suggestion(complaint_id=complaint_id, model_version=suggestion["model_version"], created_at=now,
+                          category_top=suggestion.get("category_top", []), agency_top=agency_top,
+                          top_agency_probability=agency_top[0]["probability"] if agency_top else None,
+                          misinformation_score=misinfo["score"], misinformation_flag=bool(misinfo["flag"]),
+                          misinformation_reasons=misinfo["reasons"],
+                          needs_review=bool(suggestion.get("needs_review", True)),
+                          explanation=suggestion.get("explanation", []))
+
+    @staticmethod
+    def _latest(session: Session, complaint_id: int) -> Suggestion | None:
+        return session.scalar(select(Suggestion).where(Suggestion.complaint_id == complaint_id)
+                              .order_by(Suggestion.id.desc()).limit(1))
+
+    def _ingest_result(self, session: Session, complaint: Complaint, created: bool) -> dict:
+        latest = self._latest(session, complaint.id)
+        return {"id": complaint.id, "external_id": complaint.external_id, "status": complaint.status,
+                "created": created, "suggestion": suggestion_view(latest) if latest else None}
+
+    # ---- read -------------------------------------------------------------------------------------
+    def list(self, session: Session, principal: Principal, filters: dict) -> dict:
+        """Complaints matching `filters`, most urgent first (due date, then id), with a cursor."""
+        principal.require("read")
+        now = utcnow()
+        query = select(Complaint).where(_visible_to(principal))
+        status = filters.get("status")
+        if status:
+            if status not in STATUSES:
+                raise InputError("invalid_status", f"status must be one of {', '.join(STATUSES)}")
+            query = query.where(Complaint.status == status)
+        if filters.get("agency"):
+            if principal.role == "agency" and filters["agency"] != principal.agency:
+                raise Forbidden("agency users may list only their own agency")
+            query = query.where(or_(Complaint.agency == filters["agency"],
+                                    and_(Complaint.agency.is_(None), Complaint.suggested_agency == filters["agency"])))
+        if filters.get("category"):
+            query = query.where(or_(Complaint.category == filters["category"],
+                                    and_(Complaint.category.is_(None),
+                                         Complaint.suggested_category == filters["category"])))
+        if filters.get("flagged") is not None:
+            query = query.where(Complaint.flagged.is_(filters["flagged"]))
+        if filters.get("overdue") is not None:
+            late = and_(Complaint.status != "resolved", Complaint.due_at < now)
+            query = query.where(late if filters["overdue"] else ~late)
+        if filters.get("received_from"):
+            query = query.where(Complaint.received_at >= _parse_time(filters["received_from"], "received_from"))
+        if filters.get("received_to"):
+            query = query.where(Complaint.received_at < _parse_time(filters["received_to"], "received_to"))
+        far = datetime(9999, 1, 1)
+        due = func.coalesce(Complaint.due_at, far)
+        if filters.get("cursor"):
+            last_due, last_id = _decode_cursor(filters["cursor"])
+            query = query.where(or_(due > last_due, and_(due == last_due, Complaint.id > last_id)))
+        limit = filters.get("limit") or 50
+        if not isinstance(limit, int) or not 1 <= limit <= 200:
+            raise InputError("invalid_limit", "limit must be between 1 and 200")
+        rows = list(session.scalars(query.order_by(due, Complaint.id).limit(limit + 1)))
+        page, more = rows[:limit], len(rows) > limit
+        latest = self._latest_many(session, [c.id for c in page])
+        items = [complaint_view(c, principal, latest.get(c.id), now) for c in page]
+        cursor = _encode_cursor(page[-1].due_at or far, page[-1].id) if more else None
+        return {"items": items, "next_cursor": cursor}
+
+    @staticmethod
+    def _latest_many(session: Session, ids: list[int]) -> dict[int, Suggestion]:
+        if not ids:
+            return {}
+        newest = (select(func.max(Suggestion.id)).where(Suggestion.complaint_id.in_(ids))
+                  .group_by(Suggestion.complaint_id))
+        return {s.complaint_id: s for s in session.scalars(select(Suggestion).where(Suggestion.id.in_(newest)))}
+
+    def _get_visible(self, session: Session, principal: Principal, complaint_id: int) -> Complaint:
+        complaint = session.get(Complaint, complaint_id)
+        if complaint is None:
+            raise NotFound(f"no complaint {complaint_id}")
+        if principal.role == "agency":
+            own = complaint.agency == principal.agency or (
+                complaint.agency is None and complaint.suggested_agency == principal.agency)
+            if not own:
+                raise Forbidden(f"complaint {complaint_id} belongs to another agency")
+        return complaint
+
+    def detail(self, session: Session, principal: Principal, complaint_id: int) -> dict:
+        """The complaint with its suggestion history, decisions, resolutions and (for auditors and
+        coordinators) its audit events."""
+        principal.require("read")
+        complaint = self._get_visible(session, principal, complaint_id)
+        now = utcnow()
+        suggestions = complaint.suggestions
+        view = complaint_view(complaint, principal, suggestions[-1] if suggestions else None, now)
+        view["suggestions"] = [suggestion_view(s) for s in suggestions]
+        view["decisions"] = [{"id": d.id, "user": d.user.username, "decided_at": iso(d.decided_at),
+                              "category": d.category, "agency": d.agency, "misinformation": d.misinformation,
+                              "matched_top1": d.matched_top1, "matched_top3": d.matched_top3, "bulk": d.bulk,
+                              "note": d.note, "revision": d.revision} for d in complaint.decisions]
+        view["resolutions"] = [{"id": r.id, "resolved_at": iso(r.resolved_at), "outcome": r.outcome,
+                                "final_agency": r.final_agency} for r in complaint.resolutions]
+        if principal.role in ("coordinator", "auditor"):
+            events = session.scalars(select(AuditEvent).where(AuditEvent.complaint_id == complaint_id)
+                                     .order_by(AuditEvent.id))
+            view["audit"] = [{"at": iso(e.at), "user_id": e.user_id, "action": e.action, "detail": e.detail}
+                             for e in events]
+        return view
+
+    # ---- decide and resolve -----------------------------------------------------------------------
+    def decide(self, session_factory, principal: Principal, complaint_id: int, payload: object,
+               bulk: bool = False) -> dict:
+        """Route a complaint (or revise its routing). `expected_revision` must match the stored one."""
+        principal.require("decide")
+        if not isinstance(payload, dict):
+            raise InputError("invalid_body", "body must be a JSON object")
+        category, agency = payload.get("category"), payload.get("agency")
+        self.suggestions.require_known("category", category)
+        self.suggestions.require_known("agency", agency)
+        misinformation = payload.get("misinformation", False)
+        note = payload.get("note")
+        expected = payload.get("expected_revision")
+        if not isinstance(misinformation, bool):
+            raise InputError("invalid_misinformation", "'misinformation' must be true or false")
+        if note is not None and not isinstance(note, str):
+            raise InputError("invalid_note", "'note' must be a string")
+        if not isinstance(expected, int) or isinstance(expected, bool):
+            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        with session_factory.begin() as session:
+            complaint = self._get_visible(session, principal, complaint_id)
+            if complaint.status == "resolved":
+                raise Conflict(f"complaint {complaint_id} is resolved", complaint.revision)
+            now = utcnow()
+            latest = self._latest(session, complaint_id)
+            top = [c["code"] for c in (latest.agency_top if latest else [])]
+            changed = session.execute(
+                update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
+                .values(revision=Complaint.revision + 1, category=category, agency=agency,
+                        misinformation=misinformation, status="routed", routed_at=now,
+                        due_at=deadlines.response_due(now, complaint.received_at))
+                .execution_options(synchronize_session=False))
+            if changed.rowcount != 1:
+                session.rollback()
+                raise Conflict(f"complaint {complaint_id} changed since revision {expected}",
+                               self._revision(session_factory, complaint_id))
+            decision = Decision(complaint_id=complaint_id, user_id=principal.id,
+                                suggestion_id=latest.id if latest else None, decided_at=now, category=category,
+                                agency=agency, misinformation=misinformation, matched_top1=bool(top) and top[0] == agency,
+                                matched_top3=agency in top[:3], bulk=bulk, note=note, revision=expected + 1)
+            session.add(decision)
+            _audit(session, principal, "complaint.decided", complaint_id, agency=agency, category=category,
+                   misinformation=misinformation, revision=expected + 1, bulk=bulk)
+        return {"id": complaint_id, "status": "routed", "revision": expected + 1, "agency": agency,
+                "category": category, "matched_top1": decision.matched_top1}
+
+    @staticmethod
+    def _revision(session_factory, complaint_id: int) -> int:
+        with session_factory() as session:
+            return session.scalar(select(Complaint.revision).where(Complaint.id == complaint_id))
+
+    def resolve(self, session_factory, principal: Principal, complaint_id: int, payload: object) -> dict:
+        principal.require("resolve")
+        if not isinstance(payload, dict):
+            raise InputError("invalid_body", "body must be a JSON object")
+        outcome, final_agency = payload.get("outcome"), payload.get("final_agency")
+        if not isinstance(outcome, str) or not outcome.strip():
+            raise InputError("invalid_outcome", "'outcome' must be a non-empty string")
+        self.suggestions.require_known("agency", final_agency)
+        with session_factory.begin() as session:
+            complaint = self._get_visible(session, principal, complaint_id)
+            if complaint.status == "resolved":
+                raise Conflict(f"complaint {complaint_id} is already resolved", complaint.revision)
+            now = utcnow()
+            complaint.status, complaint.resolved_at, complaint.due_at = "resolved", now, None
+            complaint.revision += 1
+            session.add(Resolution(complaint_id=complaint_id, user_id=principal.id, resolved_at=now,
+                                   outcome=outcome.strip(), final_agency=final_agency))
+            _audit(session, principal, "complaint.resolved", complaint_id, final_agency=final_agency)
+            return {"id": complaint_id, "status": "resolved", "revision": complaint.revision}
+
+    # ---- stats ------------------------------------------------------------------------------------
+    def stats(self, session: Session, principal: Principal) -> dict:
+        """Counts, overdue counts, and per model version how often suggestions were accepted.
+
+        Acceptance uses each complaint's latest decision, compared with the suggestion it was shown.
+        """
+        principal.require("stats")
+        now = utcnow()
+        late = and_(Complaint.status != "resolved", Complaint.due_at < now)
+        routed_to = func.coalesce(Complaint.agency, Complaint.suggested_agency)
+
+        def counts(column, where=True):
+            return {k or "": n for k, n in session.execute(
+                select(column, func.count()).where(where).group_by(column))}
+
+        latest_decision = select(func.max(Decision.id)).group_by(Decision.complaint_id)
+        per_version = {version: {"suggestions": n, "decisions": 0, "accepted_top1": None, "accepted_top3": None,
+                                 "per_agency": {}}
+                       for version, n in session.execute(select(Suggestion.model_version, func.count())
+                                                         .group_by(Suggestion.model_version))}
+        rows = session.execute(
+            select(Suggestion.model_version, Decision.agency, func.count(),
+                   func.sum(cast(Decision.matched_top1, Integer)), func.sum(cast(Decision.matched_top3, Integer)))
+            .join(Suggestion, Decision.suggestion_id == Suggestion.id)
+            .where(Decision.id.in_(latest_decision))
+            .group_by(Suggestion.model_version, Decision.agency))
+        totals: dict[str, list[int]] = {}
+        for version, agency, n, top1, top3 in rows:
+            per_version[version]["per_agency"][agency] = {"decisions": n, "accepted_top1": round(top1 / n, 4),
+                                                          "accepted_top3": round(top3 / n, 4)}
+            total = totals.setdefault(version, [0, 0, 0])
+            total[0] += n
+            total[1] += top1
+            total[2] += top3
+        for version, (n, top1, top3) in totals.items():
+            per_version[version].update(decisions=n, accepted_top1=round(top1 / n, 4),
+                                        accepted_top3=round(top3 / n, 4))
+        return {"total": session.scalar(select(func.count()).select_from(Complaint)),
+                "by_status": counts(Complaint.status),
+                "by_category": counts(func.coalesce(Complaint.category, Complaint.suggested_category)),
+                "by_agency": counts(routed_to),
+                "overdue": session.scalar(select(func.count()).select_from(Complaint).where(late)),
+                "overdue_by_agency": counts(routed_to, late),
+                "model_versions": per_version}
+
+
+def _encode_cursor(due: datetime, complaint_id: int) -> str:
+    raw = json.dumps([due.isoformat(), complaint_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        due, complaint_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        return datetime.fromisoformat(due), int(complaint_id)
+    except (ValueError, TypeError) as exc:
+        raise InputError("invalid_cursor", "cursor is not one this API returned") from exc

@@ -1,0 +1,140 @@
+"""Database tables (SQLAlchemy 2.x). Times are stored as naive UTC.
+
+Suggestions, decisions, resolutions and audit events are append-only: a revised decision is a new
+row, never an update in place. `complaints` holds the current state (status, routing, revision) so
+queues can be filtered and sorted in SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+STATUSES = ("pending_review", "needs_verification", "routed", "resolved")
+ROLES = ("coordinator", "agency", "auditor", "integration")
+
+
+def utcnow() -> datetime:
+    """Now as naive UTC, the form every stored time takes."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    agency: Mapped[str | None] = mapped_column(String(80))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    user: Mapped[User] = relationship()
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+    __table_args__ = (Index("ix_complaints_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(120), unique=True)
+    channel: Mapped[str] = mapped_column(String(40))
+    district: Mapped[str | None] = mapped_column(String(120))
+    text_masked: Mapped[str] = mapped_column(Text)
+    text_original: Mapped[str] = mapped_column(Text)
+    reporter: Mapped[str | None] = mapped_column(String(255))
+    reporter_confidential: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    routed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    category: Mapped[str | None] = mapped_column(String(80), index=True)
+    agency: Mapped[str | None] = mapped_column(String(80), index=True)
+    misinformation: Mapped[bool | None] = mapped_column(Boolean)
+    # Denormalised from the latest suggestion, for queue filters and agency visibility.
+    suggested_agency: Mapped[str | None] = mapped_column(String(80), index=True)
+    suggested_category: Mapped[str | None] = mapped_column(String(80))
+    flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+
+    suggestions: Mapped[list[Suggestion]] = relationship(order_by="Suggestion.id")
+    decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id")
+    resolutions: Mapped[list[Resolution]] = relationship(order_by="Resolution.id")
+
+
+class Suggestion(Base):
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    model_version: Mapped[str] = mapped_column(String(80), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    category_top: Mapped[list] = mapped_column(JSON)
+    agency_top: Mapped[list] = mapped_column(JSON)
+    top_agency_probability: Mapped[float | None] = mapped_column(Float)
+    misinformation_score: Mapped[float | None] = mapped_column(Float)
+    misinformation_flag: Mapped[bool] = mapped_column(Boolean, default=False)
+    misinformation_reasons: Mapped[list] = mapped_column(JSON)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=True)
+    explanation: Mapped[list] = mapped_column(JSON)
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    decided_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    category: Mapped[str] = mapped_column(String(80))
+    agency: Mapped[str] = mapped_column(String(80))
+    misinformation: Mapped[bool] = mapped_column(Boolean, default=False)
+    matched_top1: Mapped[bool] = mapped_column(Boolean)
+    matched_top3: Mapped[bool] = mapped_column(Boolean)
+    bulk: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+
+    user: Mapped[User] = relationship()
+
+
+class Resolution(Base):
+    __tablename__ = "resolutions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(Text)
+    final_agency: Mapped[str] = mapped_column(String(80))
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(60))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    detail: Mapped[dict] = mapped_column(JSON)

@@ -1,0 +1,116 @@
+"""OpenAPI 3 description of the JSON API, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from triage import __version__
+
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _json(schema_ref: str, description: str = "OK") -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}}
+
+
+ERRORS = {"400": _error("malformed JSON"), "401": _error("missing or invalid token"),
+          "403": _error("outside the caller's role or agency"), "413": _error("body or text too large"),
+          "415": _error("not application/json"), "422": _error("invalid field (code names it)")}
+
+CANDIDATE = {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"},
+                                              "probability": {"type": "number"}}}
+SUGGESTION = {"type": "object", "properties": {
+    "model_version": {"type": "string"},
+    "category_top": {"type": "array", "items": CANDIDATE, "maxItems": 3},
+    "agency_top": {"type": "array", "items": CANDIDATE, "maxItems": 3},
+    "needs_review": {"type": "boolean"},
+    "misinformation": {"type": "object", "properties": {"score": {"type": "number", "nullable": True},
+                                                        "flag": {"type": "boolean"},
+                                                        "reasons": {"type": "array", "items": {"type": "string"}}}},
+    "explanation": {"type": "array", "items": {"type": "object", "properties": {
+        "term": {"type": "string"}, "words": {"type": "array", "items": {"type": "string"}},
+        "weight": {"type": "number"}}}}}}
+NEW_COMPLAINT = {"type": "object", "required": ["external_id", "text"], "properties": {
+    "external_id": {"type": "string", "maxLength": 120}, "text": {"type": "string"},
+    "channel": {"type": "string", "enum": ["web", "sms", "social", "email", "phone", "other"], "default": "web"},
+    "district": {"type": "string"}, "received_at": {"type": "string", "format": "date-time"},
+    "reporter": {"type": "string"}, "reporter_confidential": {"type": "boolean", "default": True}}}
+COMPLAINT = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "external_id": {"type": "string"}, "channel": {"type": "string"},
+    "district": {"type": "string", "nullable": True}, "text": {"type": "string", "description": "personal data masked"},
+    "text_original": {"type": "string", "description": "coordinators only"},
+    "reporter": {"type": "string", "description": "coordinators; others only when not confidential"},
+    "status": {"type": "string", "enum": ["pending_review", "needs_verification", "routed", "resolved"]},
+    "received_at": {"type": "string", "format": "date-time"}, "due_at": {"type": "string", "format": "date-time"},
+    "overdue": {"type": "boolean"}, "category": {"type": "string"}, "agency": {"type": "string"},
+    "misinformation": {"type": "boolean", "nullable": True}, "flagged": {"type": "boolean"},
+    "revision": {"type": "integer"}, "suggestion": {"$ref": "#/components/schemas/Suggestion"}}}
+
+OPENAPI = {
+    "openapi": "3.0.3",
+    "info": {"title": "triage — SP4N-LAPOR! complaint triage", "version": __version__},
+    "components": {
+        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                       "description": "token from `triage users add`"}},
+        "schemas": {
+            "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"}}}}},
+            "Suggestion": SUGGESTION, "NewComplaint": NEW_COMPLAINT, "Complaint": COMPLAINT,
+        },
+    },
+    "security": [{"bearer": []}],
+    "paths": {
+        "/healthz": {"get": {"summary": "process up", "security": [], "responses": {"200": {"description": "up"}}}},
+        "/readyz": {"get": {"summary": "database reachable and model loaded", "security": [],
+                            "responses": {"200": {"description": "ready"}, "503": {"description": "not ready"}}}},
+        "/api/v1/suggest": {"post": {
+            "summary": "stateless suggestion for one complaint text (any role)",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["text"],
+                "properties": {"text": {"type": "string"}, "district": {"type": "string"}}}}}},
+            "responses": {"200": _json("Suggestion"), **ERRORS}}},
+        "/api/v1/complaints": {
+            "post": {"summary": "ingest one complaint or a list of up to 1,000 (coordinator, integration); "
+                                "idempotent on external_id",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {"oneOf": [
+                         {"$ref": "#/components/schemas/NewComplaint"},
+                         {"type": "array", "maxItems": 1000, "items": {"$ref": "#/components/schemas/NewComplaint"}}]}}}},
+                     "responses": {"201": {"description": "at least one stored"},
+                                   "200": {"description": "all already known"}, **ERRORS}},
+            "get": {"summary": "list complaints, most urgent first (coordinator, auditor; agency: own)",
+                    "parameters": [{"name": n, "in": "query", "schema": {"type": t}} for n, t in (
+                        ("status", "string"), ("agency", "string"), ("category", "string"), ("flagged", "boolean"),
+                        ("overdue", "boolean"), ("received_from", "string"), ("received_to", "string"),
+                        ("cursor", "string"), ("limit", "integer"))],
+                    "responses": {"200": {"description": "items and next_cursor", "content": {"application/json": {
+                        "schema": {"type": "object", "properties": {
+                            "items": {"type": "array", "items": {"$ref": "#/components/schemas/Complaint"}},
+                            "next_cursor": {"type": "string", "nullable": True}}}}}}, **ERRORS}},
+        },
+        "/api/v1/complaints/{id}": {"get": {
+            "summary": "complaint with suggestion history, decisions, resolutions and audit",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": _json("Complaint"), "404": _error("no such complaint"), **ERRORS}}},
+        "/api/v1/complaints/{id}/decision": {"post": {
+            "summary": "route (or re-route) a complaint (coordinator; agency: own)",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["category", "agency", "expected_revision"],
+                "properties": {"category": {"type": "string"}, "agency": {"type": "string"},
+                               "misinformation": {"type": "boolean"}, "note": {"type": "string"},
+                               "expected_revision": {"type": "integer"}}}}}},
+            "responses": {"200": {"description": "routed"}, "409": _error("changed in between"), **ERRORS}}},
+        "/api/v1/complaints/{id}/resolution": {"post": {
+            "summary": "mark resolved (coordinator; agency: own)",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["outcome", "final_agency"],
+                "properties": {"outcome": {"type": "string"}, "final_agency": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "resolved"}, "409": _error("already resolved"), **ERRORS}}},
+        "/api/v1/stats": {"get": {
+            "summary": "counts, overdue, and acceptance of suggestions per model version (coordinator, auditor)",
+            "responses": {"200": {"description": "statistics"}, **ERRORS}}},
+    },
+}
