@@ -93,3 +93,23 @@ def test_models_ensure_default_builds_once(tmp_path):
     assert "active model" in second.stderr
     listing = run("models", "list", env=env)
     assert listing.stdout.startswith("* ")
+
+
+def test_users_add_list_disable(tmp_path):
+    from triage.accounts import Unauthorized, authenticate
+    from triage.store.db import open_database
+
+    url = f"sqlite:///{tmp_path / 'users.db'}"
+    env = {"TRIAGE_DATABASE_URL": url}
+    added = run("users", "add", "siti", "--role", "agency", "--agency", "DLH", env=env)
+    assert added.returncode == 0 and len(added.stdout.strip()) >= 40, "the token is printed once"
+    token = added.stdout.strip()
+    assert run("users", "add", "siti", "--role", "auditor", env=env).returncode == 2, "names are unique"
+    assert run("users", "add", "x", "--role", "agency", env=env).returncode == 2, "agency users need --agency"
+    assert "siti\tagency\tDLH\tactive" in run("users", "list", env=env).stdout
+    _, sessions = open_database(url)
+    with sessions() as session:
+        assert authenticate(session, token).agency == "DLH"
+    assert run("users", "disable", "siti", env=env).returncode == 0
+    with sessions() as session, pytest.raises(Unauthorized):
+        authenticate(session, token)
