@@ -1,11 +1,36 @@
-"""Scoring many complaints: chunks spread over worker processes, each loading the model once."""
+"""Scoring many complaints: streaming file reclassification in chunks, spread over worker processes.
+
+A run reads INPUT chunk by chunk (CSV, JSON Lines or Parquet, by extension), scores each chunk in a
+worker that loads the model once, and writes each finished chunk as a part file under
+`OUTPUT.parts/` (atomically). The final OUTPUT is assembled from the parts in input order, so an
+interrupted run resumes from its last completed chunk and produces the same bytes.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
+from triage.config import max_text_chars
 from triage.model import TriageModel
+
+OUTPUT_COLUMNS = ["category", "category_confidence", "agency", "agency_confidence", "agency_top3",
+                  "misinformation_score", "misinformation_flag", "needs_review", "model_version"]
+REJECT_COLUMNS = ["row", "id", "reason"]
+
+
+class BatchError(Exception):
+    """The run cannot start or finish (bad input file, columns, options); the message says where."""
 
 
 @lru_cache(maxsize=2)
@@ -28,3 +53,239 @@ def suggest_all(model_dir: str | Path, texts: list[str], jobs: int = 1, chunk_si
 
     results = Parallel(n_jobs=jobs)(delayed(suggest_chunk)(str(model_dir), chunk) for chunk in chunks)
     return [s for chunk in results for s in chunk]
+
+
+# ---- reading -----------------------------------------------------------------------------------------
+def _format(path: str) -> str:
+    if path == "-":
+        return "csv"
+    suffix = Path(path).suffix.lower()
+    formats = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+    if suffix not in formats:
+        raise BatchError(f"{path}: unknown format {suffix or '(none)'}; use .csv, .jsonl or .parquet")
+    return formats[suffix]
+
+
+def read_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
+    """The input as DataFrames of at most `chunk_size` rows, all values strings."""
+    kind = _format(path)
+    if path != "-" and not Path(path).is_file():
+        raise BatchError(f"{path}: file not found")
+    try:
+        if kind == "csv":
+            source = sys.stdin.buffer if path == "-" else path
+            yield from pd.read_csv(source, dtype=str, keep_default_na=False, chunksize=chunk_size,
+                                   encoding="utf-8", encoding_errors="replace")
+        elif kind == "jsonl":
+            for chunk in pd.read_json(path, lines=True, chunksize=chunk_size, dtype=False):
+                yield chunk.astype(object).where(chunk.notna(), "").astype(str)
+        else:
+            import pyarrow.parquet as pq
+
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=chunk_size):
+                frame = batch.to_pandas()
+                yield frame.astype(object).where(frame.notna(), "").astype(str)
+    except (ValueError, pd.errors.ParserError, OSError) as exc:
+        raise BatchError(f"{path}: cannot read ({exc})") from exc
+
+
+# ---- scoring one chunk -------------------------------------------------------------------------------
+@dataclass
+class ChunkResult:
+    rows: pd.DataFrame  # output rows, input order, scored rows only
+    rejects: list[dict]
+    replaced: list[int] = field(default_factory=list)  # rows whose undecodable bytes were replaced
+
+
+def score_chunk(model_dir: str, frame: pd.DataFrame, first_row: int, text_col: str, id_col: str | None) -> ChunkResult:
+    """Score the rows of one chunk that can be scored; the others become rejects with a reason."""
+    model = worker_model(model_dir)
+    limit = max_text_chars()
+    ids = frame[id_col].tolist() if id_col and id_col in frame.columns else [str(first_row + i) for i in range(len(frame))]
+    texts = frame[text_col].tolist() if text_col in frame.columns else [None] * len(frame)
+    rejects, keep, replaced = [], [], []
+    for i, text in enumerate(texts):
+        row = first_row + i
+        if text is None:
+            rejects.append({"row": row, "id": ids[i], "reason": f"missing column {text_col!r}"})
+        elif not text.strip():
+            rejects.append({"row": row, "id": ids[i], "reason": "empty text"})
+        elif len(text) > limit:
+            rejects.append({"row": row, "id": ids[i], "reason": f"text longer than {limit} characters"})
+        else:
+            keep.append(i)
+            if "\ufffd" in text:
+                replaced.append(row)
+    suggestions = model.suggest_many([texts[i] for i in keep]) if keep else []
+    out = []
+    for i, s in zip(keep, suggestions):
+        category = (s.get("category_top") or [{}])[0]
+        agency_top = s.get("agency_top") or [{}]
+        misinfo = s["misinformation"]
+        out.append({"id": ids[i], "category": category.get("code", ""),
+                    "category_confidence": category.get("probability", ""),
+                    "agency": agency_top[0].get("code", ""), "agency_confidence": agency_top[0].get("probability", ""),
+                    "agency_top3": json.dumps(agency_top, ensure_ascii=False),
+                    "misinformation_score": "" if misinfo["score"] is None else misinfo["score"],
+                    "misinformation_flag": misinfo["flag"], "needs_review": s.get("needs_review", True),
+                    "model_version": s["model_version"]})
+    id_name = id_col or "row"
+    rows = pd.DataFrame(out, columns=["id", *OUTPUT_COLUMNS]).rename(columns={"id": id_name})
+    return ChunkResult(rows, rejects, replaced)
+
+
+# ---- writing -----------------------------------------------------------------------------------------
+def _part_bytes(rows: pd.DataFrame, kind: str, header: bool) -> bytes:
+    if kind == "csv":
+        return rows.to_csv(index=False, header=header, lineterminator="\n").encode("utf-8")
+    if kind == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows.to_dict("records")).encode("utf-8")
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pandas(rows.astype(str), preserve_index=False), buffer)
+    return buffer.getvalue()
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+@dataclass
+class Summary:
+    rows: int = 0
+    scored: int = 0
+    rejected: int = 0
+    replaced: list[int] = field(default_factory=list)
+    resumed_chunks: int = 0
+
+    def line(self, output: str) -> str:
+        text = f"{self.scored:,} of {self.rows:,} rows scored -> {output}"
+        if self.rejected:
+            text += f"; {self.rejected:,} rejected -> {output}.rejects.csv"
+        if self.replaced:
+            text += f"; {len(self.replaced):,} rows had undecodable bytes replaced (rows {self.replaced[:10]})"
+        if self.resumed_chunks:
+            text += f"; resumed after {self.resumed_chunks} completed chunks"
+        return text
+
+
+def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_col: str = "text",
+               id_col: str | None = "id", chunk_size: int = 5000, jobs: int = 1, resume: bool = False,
+               progress=None) -> Summary:
+    """Score every row of INPUT into OUTPUT (same order), rejects into OUTPUT.rejects.csv."""
+    kind = _format(output_path)
+    if chunk_size < 1 or jobs < 1:
+        raise BatchError("--chunk-size and --jobs must be at least 1")
+    model_dir = str(model_dir)
+    worker_model(model_dir)  # fail early on a bad model
+    stdout = output_path == "-"
+    parts = Path(f"{output_path}.parts") if not stdout else Path(os.environ.get("TMPDIR", "/tmp")) / f"triage-{os.getpid()}.parts"
+    manifest = {"input": os.path.abspath(input_path) if input_path != "-" else "-", "chunk_size": chunk_size,
+                "text_col": text_col, "id_col": id_col, "model_version": worker_model(model_dir).version}
+    if resume and parts.is_dir():
+        recorded = json.loads((parts / "manifest.json").read_text()) if (parts / "manifest.json").is_file() else None
+        if recorded != manifest:
+            raise BatchError(f"{parts}: was written by a different run (input, chunk size, columns or model); "
+                             "remove it or run without --resume")
+    else:
+        shutil.rmtree(parts, ignore_errors=True)
+        parts.mkdir(parents=True)
+        _write_atomic(parts / "manifest.json", json.dumps(manifest).encode())
+
+    summary = Summary()
+    pending = _pending_chunks(input_path, chunk_size, parts, summary)
+    for index, result in _score(pending, model_dir, text_col, id_col, jobs):
+        _write_atomic(parts / f"{index:08d}.rejects.json", json.dumps(result.rejects).encode())
+        _write_atomic(parts / f"{index:08d}.replaced.json", json.dumps(result.replaced).encode())
+        _write_atomic(parts / f"{index:08d}.part", _part_bytes(result.rows, kind, header=False))
+        if progress:
+            progress(len(result.rows) + len(result.rejects))
+    _assemble(parts, output_path, kind, summary)
+    shutil.rmtree(parts, ignore_errors=True)
+    return summary
+
+
+def _pending_chunks(input_path, chunk_size, parts: Path, summary: Summary):
+    """(chunk index, first row, frame) for chunks without a finished part file."""
+    first_row = 0
+    for index, frame in enumerate(read_chunks(input_path, chunk_size)):
+        summary.rows += len(frame)
+        if (parts / f"{index:08d}.part").is_file():
+            summary.resumed_chunks += 1
+        else:
+            yield index, first_row, frame
+        first_row += len(frame)
+
+
+def _score(pending, model_dir: str, text_col: str, id_col: str | None, jobs: int):
+    if jobs <= 1:
+        for index, first_row, frame in pending:
+            yield index, score_chunk(model_dir, frame, first_row, text_col, id_col)
+        return
+    from joblib import Parallel, delayed
+
+    def task(index, first_row, frame):
+        return index, score_chunk(model_dir, frame, first_row, text_col, id_col)
+
+    yield from Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")(
+        delayed(task)(*item) for item in pending)
+
+
+def _assemble(parts: Path, output_path: str, kind: str, summary: Summary) -> None:
+    """Concatenate part files in chunk order into OUTPUT and OUTPUT.rejects.csv."""
+    indices = sorted(int(p.name.split(".")[0]) for p in parts.glob("*.part"))
+    rejects: list[dict] = []
+    for index in indices:
+        rejects += json.loads((parts / f"{index:08d}.rejects.json").read_text())
+        summary.replaced += json.loads((parts / f"{index:08d}.replaced.json").read_text())
+    summary.rejected = len(rejects)
+    summary.scored = summary.rows - summary.rejected
+    if output_path == "-":
+        sys.stdout.write(_header_line(parts).decode())
+        for index in indices:
+            sys.stdout.write((parts / f"{index:08d}.part").read_text(encoding="utf-8"))
+        sys.stdout.flush()
+    else:
+        final = Path(output_path)
+        tmp = final.with_name(final.name + ".tmp")
+        if kind == "parquet":
+            _merge_parquet([parts / f"{i:08d}.part" for i in indices], tmp)
+        else:
+            with open(tmp, "wb") as out:
+                if kind == "csv":
+                    out.write(_header_line(parts))
+                for index in indices:
+                    with open(parts / f"{index:08d}.part", "rb") as part:
+                        shutil.copyfileobj(part, out)
+        os.replace(tmp, final)
+    if rejects:
+        target = "triage-rejects.csv" if output_path == "-" else f"{output_path}.rejects.csv"
+        with open(target, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, REJECT_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rejects)
+
+
+def _header_line(parts: Path) -> bytes:
+    manifest = json.loads((parts / "manifest.json").read_text())
+    id_name = manifest["id_col"] or "row"
+    return (",".join([id_name, *OUTPUT_COLUMNS]) + "\n").encode()
+
+
+def _merge_parquet(paths: list[Path], target: Path) -> None:
+    import pyarrow.parquet as pq
+
+    writer = None
+    for path in paths:
+        table = pq.read_table(path)
+        if writer is None:
+            writer = pq.ParquetWriter(target, table.schema)
+        if table.num_rows:
+            writer.write_table(table)
+    if writer is None:
+        raise BatchError("nothing to write")
+    writer.close()

@@ -140,6 +140,48 @@ def serve(host, port, workers) -> None:
                              "--bind", f"{host}:{port}", "--access-logfile", "-", "--preload", "api:app"])
 
 
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", "output_path", required=True, help="OUTPUT file (.csv/.jsonl/.parquet, '-' stdout)")
+@click.option("--text-col", default="text", show_default=True)
+@click.option("--id-col", default="id", show_default=True, help="kept in the output; row numbers when absent")
+@click.option("--model", "model_dir", type=click.Path(), help="model directory (default: the active model)")
+@click.option("--chunk-size", default=5000, show_default=True, type=int)
+@click.option("--jobs", default=1, show_default=True, type=int, help="worker processes")
+@click.option("--resume", is_flag=True, help="continue an interrupted run from its last completed chunk")
+@click.option("--quiet", is_flag=True, help="no progress bar or summary")
+def reclassify(input_path, output_path, text_col, id_col, model_dir, chunk_size, jobs, resume, quiet) -> None:
+    """Score every complaint in INPUT (CSV, JSON Lines or Parquet; '-' reads CSV from stdin) into OUTPUT."""
+    from triage.batch import BatchError
+    from triage.batch import reclassify as run
+
+    directory = Path(model_dir) if model_dir else _active_dir()
+    bar = None
+    if not quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" rows", file=sys.stderr, smoothing=0.1)
+    try:
+        summary = run(input_path, output_path, directory, text_col=text_col, id_col=id_col or None,
+                      chunk_size=chunk_size, jobs=jobs, resume=resume, progress=bar.update if bar else None)
+    except (BatchError, ModelError) as exc:
+        _fail(str(exc))
+    finally:
+        if bar:
+            bar.close()
+    if not quiet:
+        click.echo(summary.line(output_path), err=True)
+    if summary.scored == 0:
+        _fail(f"{input_path}: no row could be scored", 1)
+
+
+def _active_dir() -> Path:
+    try:
+        return registry.active_dir()
+    except ModelError as exc:
+        _fail(str(exc), 1)
+
+
 @main.group()
 def models() -> None:
     """Registered model versions."""
