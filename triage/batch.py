@@ -181,11 +181,13 @@ def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_co
     if chunk_size < 1 or jobs < 1:
         raise BatchError("--chunk-size and --jobs must be at least 1")
     model_dir = str(model_dir)
-    worker_model(model_dir)  # fail early on a bad model
+    # With worker processes the parent never holds the model (it would be one more copy in memory);
+    # the card says which version the workers will load, and a bad model fails in the first chunk.
+    version = worker_model(model_dir).version if jobs == 1 else _card_version(model_dir)
     stdout = output_path == "-"
     parts = Path(f"{output_path}.parts") if not stdout else Path(os.environ.get("TMPDIR", "/tmp")) / f"triage-{os.getpid()}.parts"
     manifest = {"input": os.path.abspath(input_path) if input_path != "-" else "-", "chunk_size": chunk_size,
-                "text_col": text_col, "id_col": id_col, "model_version": worker_model(model_dir).version}
+                "text_col": text_col, "id_col": id_col, "model_version": version}
     if resume and parts.is_dir():
         recorded = json.loads((parts / "manifest.json").read_text()) if (parts / "manifest.json").is_file() else None
         if recorded != manifest:
@@ -207,6 +209,15 @@ def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_co
     _assemble(parts, output_path, kind, summary)
     shutil.rmtree(parts, ignore_errors=True)
     return summary
+
+
+def _card_version(model_dir: str) -> str:
+    from triage.model import CARD_FILE
+
+    try:
+        return json.loads((Path(model_dir) / CARD_FILE).read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise BatchError(f"{model_dir}: no readable model card ({exc})") from exc
 
 
 def _pending_chunks(input_path, chunk_size, parts: Path, summary: Summary):
