@@ -21,7 +21,6 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
-
 from common import DATASETS, OUT, ROOT, Timer, rate
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))

@@ -141,8 +141,11 @@ def serve(host, port, workers) -> None:
 
 
 @main.command()
-@click.argument("input_path", metavar="INPUT")
-@click.option("-o", "--output", "output_path", required=True, help="OUTPUT file (.csv/.jsonl/.parquet, '-' stdout)")
+@click.argument("input_path", metavar="INPUT", required=False)
+@click.option("-o", "--output", "output_path", help="OUTPUT file (.csv/.jsonl/.parquet, '-' stdout)")
+@click.option("--pending", is_flag=True, help="re-score the complaints awaiting review in the database instead")
+@click.option("--dry-run", is_flag=True, help="with --pending: report what would change, store nothing")
+@click.option("--since", help="with --pending: only complaints received from this date (YYYY-MM-DD)")
 @click.option("--text-col", default="text", show_default=True)
 @click.option("--id-col", default="id", show_default=True, help="kept in the output; row numbers when absent")
 @click.option("--model", "model_dir", type=click.Path(), help="model directory (default: the active model)")
@@ -150,12 +153,23 @@ def serve(host, port, workers) -> None:
 @click.option("--jobs", default=1, show_default=True, type=int, help="worker processes")
 @click.option("--resume", is_flag=True, help="continue an interrupted run from its last completed chunk")
 @click.option("--quiet", is_flag=True, help="no progress bar or summary")
-def reclassify(input_path, output_path, text_col, id_col, model_dir, chunk_size, jobs, resume, quiet) -> None:
-    """Score every complaint in INPUT (CSV, JSON Lines or Parquet; '-' reads CSV from stdin) into OUTPUT."""
+def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_col, model_dir, chunk_size, jobs,
+               resume, quiet) -> None:
+    """Score every complaint in INPUT (CSV, JSON Lines or Parquet; '-' reads CSV from stdin) into OUTPUT,
+    or with --pending re-score the database's review queue with the active model."""
     from triage.batch import BatchError
     from triage.batch import reclassify as run
 
     directory = Path(model_dir) if model_dir else _active_dir()
+    if pending:
+        if input_path or output_path:
+            _fail("--pending reads the database; give no INPUT or --output")
+        _reclassify_pending(directory, since, dry_run)
+        return
+    if not input_path or not output_path:
+        _fail("give INPUT and --output (or --pending)")
+    if dry_run or since:
+        _fail("--dry-run and --since go with --pending")
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -173,6 +187,21 @@ def reclassify(input_path, output_path, text_col, id_col, model_dir, chunk_size,
         click.echo(summary.line(output_path), err=True)
     if summary.scored == 0:
         _fail(f"{input_path}: no row could be scored", 1)
+
+
+def _reclassify_pending(model_dir: Path, since: str | None, dry_run: bool) -> None:
+    from datetime import datetime
+
+    from triage.complaints import ComplaintService
+    from triage.service import SuggestionService
+
+    try:
+        start = datetime.fromisoformat(since) if since else None
+    except ValueError:
+        _fail(f"--since {since!r} is not a date (YYYY-MM-DD)")
+    service = ComplaintService(SuggestionService(_load(str(model_dir))))
+    report = service.rescore_pending(_sessions(), since=start, dry_run=dry_run)
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
 
 def _active_dir() -> Path:

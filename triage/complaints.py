@@ -354,6 +354,51 @@ class ComplaintService:
             _audit(session, principal, "complaint.resolved", complaint_id, final_agency=final_agency)
             return {"id": complaint_id, "status": "resolved", "revision": complaint.revision}
 
+    # ---- re-scoring the queue -------------------------------------------------------------------------
+    def rescore_pending(self, session_factory, since: datetime | None = None, dry_run: bool = False,
+                        batch: int = 500) -> dict:
+        """Score complaints still awaiting review with the current model, adding suggestion rows (history
+        kept). With `dry_run` nothing is stored; the report says how many top agencies would change."""
+        waiting = Complaint.status.in_(("pending_review", "needs_verification"))
+        if since is not None:
+            waiting = and_(waiting, Complaint.received_at >= since)
+        report = {"model_version": self.suggestions.model.version, "dry_run": dry_run, "complaints": 0,
+                  "changed": 0, "transitions": {}}
+        last_id = 0
+        while True:
+            with session_factory.begin() as session:
+                rows = list(session.scalars(select(Complaint).where(waiting, Complaint.id > last_id)
+                                            .order_by(Complaint.id).limit(batch)))
+                if not rows:
+                    break
+                last_id = rows[-1].id
+                scored = self.suggestions.suggest_many([c.text_original for c in rows], [c.district for c in rows])
+                now = utcnow()
+                for complaint, suggestion in zip(rows, scored):
+                    new_top = suggestion["agency_top"][0]["code"] if suggestion.get("agency_top") else None
+                    report["complaints"] += 1
+                    if new_top != complaint.suggested_agency:
+                        report["changed"] += 1
+                        key = f"{complaint.suggested_agency} -> {new_top}"
+                        report["transitions"][key] = report["transitions"].get(key, 0) + 1
+                    if not dry_run:
+                        self._apply_rescore(session, complaint, suggestion, now)
+                if dry_run:
+                    session.rollback()
+        if not dry_run:
+            with session_factory.begin() as session:
+                _audit(session, None, "queue.rescored", None, **{k: v for k, v in report.items() if k != "transitions"})
+        return report
+
+    def _apply_rescore(self, session: Session, complaint: Complaint, suggestion: dict, now: datetime) -> None:
+        session.add(self._suggestion_row(complaint.id, suggestion, now))
+        flag = bool(suggestion["misinformation"]["flag"])
+        complaint.suggested_agency = suggestion["agency_top"][0]["code"] if suggestion.get("agency_top") else None
+        complaint.suggested_category = (suggestion["category_top"][0]["code"]
+                                        if suggestion.get("category_top") else None)
+        complaint.flagged = flag
+        complaint.status = "needs_verification" if flag else "pending_review"
+
     # ---- stats ------------------------------------------------------------------------------------
     def stats(self, session: Session, principal: Principal) -> dict:
         """Counts, overdue counts, and per model version how often suggestions were accepted.
