@@ -119,3 +119,21 @@ def test_stdin_to_stdout(seed_frame, model_dir):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("row,category,") and len(lines) == 6
+
+
+def test_dask_cluster_gives_the_local_output(backlog, model_dir, tmp_path):
+    from distributed import LocalCluster
+
+    local, on_dask, on_scheduler = tmp_path / "local.csv", tmp_path / "dask.csv", tmp_path / "tcp.csv"
+    assert run("reclassify", backlog, "-o", local, "--model", model_dir, "--chunk-size", "1000").returncode == 0
+    result = run("reclassify", backlog, "-o", on_dask, "--model", model_dir, "--chunk-size", "1000",
+                 "--scheduler", "local[2]")
+    assert result.returncode == 0, result.stderr
+    assert on_dask.read_bytes() == local.read_bytes()
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = run("reclassify", backlog, "-o", on_scheduler, "--model", model_dir, "--chunk-size", "1000",
+                     "--scheduler", cluster.scheduler_address)
+    assert result.returncode == 0, result.stderr
+    assert on_scheduler.read_bytes() == local.read_bytes()
+    bad = run("reclassify", backlog, "-o", tmp_path / "x.csv", "--model", model_dir, "--scheduler", "yarn")
+    assert bad.returncode == 2 and "tcp://host:port or local[N]" in bad.stderr

@@ -5,8 +5,8 @@ import warnings
 
 import pytest
 from sqlalchemy import func, select
-
 from test_cli import run
+
 from triage.accounts import add_user
 from triage.complaints import ComplaintService
 from triage.model import TriageModel

@@ -175,15 +175,21 @@ class Summary:
 
 def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_col: str = "text",
                id_col: str | None = "id", chunk_size: int = 5000, jobs: int = 1, resume: bool = False,
-               progress=None) -> Summary:
-    """Score every row of INPUT into OUTPUT (same order), rejects into OUTPUT.rejects.csv."""
+               progress=None, scheduler: str | None = None) -> Summary:
+    """Score every row of INPUT into OUTPUT (same order), rejects into OUTPUT.rejects.csv.
+
+    `scheduler` runs the chunks on a Dask cluster instead of local processes: `tcp://host:port` for a
+    running scheduler (its workers must see `model_dir` at the same path), or `local[N]` for a
+    LocalCluster of N worker processes on this machine.
+    """
     kind = _format(output_path)
     if chunk_size < 1 or jobs < 1:
         raise BatchError("--chunk-size and --jobs must be at least 1")
     model_dir = str(model_dir)
     # With worker processes the parent never holds the model (it would be one more copy in memory);
     # the card says which version the workers will load, and a bad model fails in the first chunk.
-    version = worker_model(model_dir).version if jobs == 1 else _card_version(model_dir)
+    local = jobs == 1 and not scheduler
+    version = worker_model(model_dir).version if local else _card_version(model_dir)
     stdout = output_path == "-"
     parts = Path(f"{output_path}.parts") if not stdout else Path(os.environ.get("TMPDIR", "/tmp")) / f"triage-{os.getpid()}.parts"
     manifest = {"input": os.path.abspath(input_path) if input_path != "-" else "-", "chunk_size": chunk_size,
@@ -200,7 +206,9 @@ def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_co
 
     summary = Summary()
     pending = _pending_chunks(input_path, chunk_size, parts, summary)
-    for index, result in _score(pending, model_dir, text_col, id_col, jobs):
+    scoring = (_score_on_dask(pending, model_dir, text_col, id_col, scheduler) if scheduler
+               else _score(pending, model_dir, text_col, id_col, jobs))
+    for index, result in scoring:
         _write_atomic(parts / f"{index:08d}.rejects.json", json.dumps(result.rejects).encode())
         _write_atomic(parts / f"{index:08d}.replaced.json", json.dumps(result.replaced).encode())
         _write_atomic(parts / f"{index:08d}.part", _part_bytes(result.rows, kind, header=False))
@@ -244,6 +252,37 @@ def _score(pending, model_dir: str, text_col: str, id_col: str | None, jobs: int
 
     yield from Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")(
         delayed(task)(*item) for item in pending)
+
+
+def _score_on_dask(pending, model_dir: str, text_col: str, id_col: str | None, scheduler: str):
+    """The same chunks scored on a Dask cluster, results yielded in input order (a bounded window of
+    chunks is in flight, so memory stays flat)."""
+    import re
+
+    from distributed import Client, LocalCluster
+
+    local = re.fullmatch(r"local\[(\d+)\]", scheduler)
+    if not local and not scheduler.startswith("tcp://"):
+        raise BatchError(f"--scheduler {scheduler!r}: use tcp://host:port or local[N]")
+    cluster = LocalCluster(n_workers=int(local.group(1)), threads_per_worker=1, processes=True,
+                           dashboard_address=None) if local else None
+    try:
+        with Client(cluster or scheduler, timeout="30s") as client:
+            window = 2 * max(1, len(client.scheduler_info()["workers"]))
+            in_flight = []
+            for index, first_row, frame in pending:
+                in_flight.append((index, client.submit(score_chunk, model_dir, frame, first_row, text_col, id_col,
+                                                       pure=False)))
+                if len(in_flight) >= window:
+                    done_index, future = in_flight.pop(0)
+                    yield done_index, future.result()
+            for done_index, future in in_flight:
+                yield done_index, future.result()
+    except OSError as exc:
+        raise BatchError(f"--scheduler {scheduler}: cannot reach the cluster ({exc})") from exc
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 def _assemble(parts: Path, output_path: str, kind: str, summary: Summary) -> None:

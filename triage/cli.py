@@ -152,9 +152,10 @@ def serve(host, port, workers) -> None:
 @click.option("--chunk-size", default=5000, show_default=True, type=int)
 @click.option("--jobs", default=1, show_default=True, type=int, help="worker processes")
 @click.option("--resume", is_flag=True, help="continue an interrupted run from its last completed chunk")
+@click.option("--scheduler", help="run the chunks on Dask: tcp://host:port or local[N]")
 @click.option("--quiet", is_flag=True, help="no progress bar or summary")
 def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_col, model_dir, chunk_size, jobs,
-               resume, quiet) -> None:
+               resume, scheduler, quiet) -> None:
     """Score every complaint in INPUT (CSV, JSON Lines or Parquet; '-' reads CSV from stdin) into OUTPUT,
     or with --pending re-score the database's review queue with the active model."""
     from triage.batch import BatchError
@@ -177,7 +178,8 @@ def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_co
         bar = tqdm(unit=" rows", file=sys.stderr, smoothing=0.1)
     try:
         summary = run(input_path, output_path, directory, text_col=text_col, id_col=id_col or None,
-                      chunk_size=chunk_size, jobs=jobs, resume=resume, progress=bar.update if bar else None)
+                      chunk_size=chunk_size, jobs=jobs, resume=resume, progress=bar.update if bar else None,
+                      scheduler=scheduler)
     except (BatchError, ModelError) as exc:
         _fail(str(exc))
     finally:
