@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -36,7 +37,8 @@ class Service:
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen([TRIAGE, "serve", "--port", str(port), "--workers", str(workers)],
-                                        env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                        env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        start_new_session=True)
         for _ in range(200):
             try:
                 urllib.request.urlopen(self.base + "/healthz", timeout=1)
@@ -59,6 +61,28 @@ class Service:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as exc:
             return exc.code, json.loads(exc.read())
+
+    def kill(self) -> None:
+        """SIGKILL the server and its workers at once, as a crash or a power cut would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=20)
+
+    def upload(self, path: str, file_path, token: str) -> tuple[int, dict]:
+        """POST a file as multipart/form-data field 'file'."""
+        boundary = "triage-test-boundary"
+        file_path = Path(file_path)
+        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_path.name}\"\r\n"
+                "Content-Type: application/octet-stream\r\n\r\n").encode() + file_path.read_bytes() + \
+            f"\r\n--{boundary}--\r\n".encode()
+        return self.call("POST", path, token, raw=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+    def download(self, path: str, token: str) -> tuple[int, bytes]:
+        request = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {token}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
 
     def stop(self) -> str:
         """Stop the server; returns what it wrote on stderr (the access log)."""

@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "resolve": frozenset({"coordinator", "agency"}),
     "stats": frozenset({"coordinator", "auditor"}),
     "audit": frozenset({"coordinator", "auditor"}),
+    "jobs": frozenset({"coordinator"}),
 }
 
 

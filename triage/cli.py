@@ -137,7 +137,8 @@ def serve(host, port, workers) -> None:
         _fail(str(exc), 1)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     os.execv(str(gunicorn), [str(gunicorn), "--chdir", str(PROJECT_ROOT), "--workers", str(workers),
-                             "--bind", f"{host}:{port}", "--access-logfile", "-", "--preload", "api:app"])
+                             "--bind", f"{host}:{port}", "--preload", "--config", "python:triage.web.gunicorn_conf",
+                             "api:app"])
 
 
 @main.command()

@@ -36,3 +36,23 @@ def sop_days() -> dict[str, int]:
         "response": int(os.environ.get("TRIAGE_RESPONSE_DAYS", "5")),
         "resolution": int(os.environ.get("TRIAGE_RESOLUTION_DAYS", "60")),
     }
+
+
+def jobs_dir() -> Path:
+    """Uploaded files and results of background jobs (`TRIAGE_JOBS_DIR`, default instance/jobs)."""
+    return Path(os.environ.get("TRIAGE_JOBS_DIR", PROJECT_ROOT / "instance" / "jobs"))
+
+
+def job_stale_seconds() -> int:
+    """A running job whose heartbeat is older than this is taken over (`TRIAGE_JOB_STALE_SECONDS`, 30)."""
+    return int(os.environ.get("TRIAGE_JOB_STALE_SECONDS", "30"))
+
+
+def job_poll_seconds() -> float:
+    """How often each worker looks for jobs to run (`TRIAGE_JOB_POLL_SECONDS`, 1)."""
+    return float(os.environ.get("TRIAGE_JOB_POLL_SECONDS", "1"))
+
+
+def max_upload_bytes() -> int:
+    """Largest file accepted by the jobs endpoint (`TRIAGE_MAX_UPLOAD_MB`, default 512 MB)."""
+    return int(os.environ.get("TRIAGE_MAX_UPLOAD_MB", "512")) * 1024 * 1024

@@ -138,3 +138,26 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60))
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
     detail: Mapped[dict] = mapped_column(JSON)
+
+
+class Job(Base):
+    """A background reclassification of an uploaded file. A worker claims it and renews `heartbeat_at`
+    while it runs; a job whose heartbeat is stale (its worker died) is claimed again and resumes."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), index=True)  # queued, running, done, failed
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    input_path: Mapped[str] = mapped_column(Text)
+    output_path: Mapped[str] = mapped_column(Text)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from triage import config, registry
 from triage.complaints import ComplaintService
+from triage.jobs import JobService
 from triage.model import TriageModel
 from triage.service import SuggestionService
 from triage.store.db import open_database
@@ -26,6 +27,7 @@ class Services:
     sessions: sessionmaker[Session]
     suggestions: SuggestionService
     complaints: ComplaintService
+    jobs: JobService
 
 
 def _access_logger() -> logging.Logger:
@@ -43,12 +45,15 @@ def create_app(settings: dict | None = None) -> Flask:
     """Build the app. `settings` may set MODEL_DIR and DATABASE_URL (else the registry and
     TRIAGE_DATABASE_URL / the SQLite file under instance/)."""
     app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(MAX_CONTENT_LENGTH=8 * 1024 * 1024, JSON_SORT_KEYS=False)
+    app.config.from_mapping(MAX_CONTENT_LENGTH=config.max_upload_bytes(), MAX_JSON_BYTES=8 * 1024 * 1024,
+                            JSON_SORT_KEYS=False)
     if settings:
         app.config.update(settings)
     engine, sessions = open_database(app.config.get("DATABASE_URL") or config.database_url())
-    suggestions = SuggestionService(TriageModel.load(app.config.get("MODEL_DIR") or registry.active_dir()))
-    app.extensions["triage"] = Services(engine, sessions, suggestions, ComplaintService(suggestions))
+    model_dir = app.config.get("MODEL_DIR") or registry.active_dir()
+    suggestions = SuggestionService(TriageModel.load(model_dir))
+    app.extensions["triage"] = Services(engine, sessions, suggestions, ComplaintService(suggestions),
+                                        JobService(sessions, model_dir))
     app.extensions["triage.access_log"] = _access_logger()
 
     from triage.web import api

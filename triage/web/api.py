@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import time
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Flask, current_app, g, jsonify, request, send_file
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from triage.accounts import Forbidden, Principal, Unauthorized, authenticate
 from triage.complaints import Conflict, NotFound
@@ -19,6 +19,10 @@ from triage.store.db import ping
 from triage.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__)
+
+
+class BodyTooLarge(RequestEntityTooLarge):
+    pass
 
 
 def services():
@@ -40,6 +44,8 @@ def principal() -> Principal:
 
 
 def json_body() -> object:
+    if (request.content_length or 0) > current_app.config["MAX_JSON_BYTES"]:
+        raise BodyTooLarge(f"JSON bodies are limited to {current_app.config['MAX_JSON_BYTES'] // 2**20} MiB")
     if not request.is_json:
         raise InputError("unsupported_media_type", "send application/json")
     payload = request.get_json(silent=True)
@@ -51,6 +57,7 @@ def json_body() -> object:
 @blueprint.before_app_request
 def _start_timer():
     g.started = time.perf_counter()
+    services().jobs.start_runner()  # no-op after the first request of a process (see also `triage serve`)
 
 
 @blueprint.after_app_request
@@ -135,6 +142,26 @@ def decide(complaint_id: int):
 def resolve(complaint_id: int):
     user = principal()
     return jsonify(services().complaints.resolve(services().sessions, user, complaint_id, json_body()))
+
+
+@blueprint.post("/api/v1/jobs/reclassify")
+def create_job():
+    user = principal()
+    upload = request.files.get("file")
+    if upload is None:
+        raise InputError("invalid_file", "send the backlog as multipart/form-data field 'file'")
+    return jsonify(services().jobs.create(user, upload.filename, upload.stream)), 202
+
+
+@blueprint.get("/api/v1/jobs/<job_id>")
+def job_status(job_id: str):
+    return jsonify(services().jobs.get(principal(), job_id))
+
+
+@blueprint.get("/api/v1/jobs/<job_id>/result")
+def job_result(job_id: str):
+    path = services().jobs.result_path(principal(), job_id)
+    return send_file(path, mimetype="text/csv", as_attachment=True, download_name=f"reclassified-{job_id}.csv")
 
 
 @blueprint.get("/api/v1/stats")

@@ -1,0 +1,81 @@
+"""Background reclassification jobs over HTTP: upload, progress, result, and surviving a crash."""
+
+import time
+
+import pandas as pd
+import pytest
+from http_service import Service, triage
+from test_cli import run
+
+
+@pytest.fixture(scope="module")
+def setup(model_registry, tmp_path_factory, seed_frame):
+    work = tmp_path_factory.mktemp("jobs")
+    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": f"sqlite:///{work / 'triage.db'}",
+           "TRIAGE_JOBS_DIR": str(work / "jobs"), "TRIAGE_JOB_STALE_SECONDS": "3",
+           "TRIAGE_JOB_POLL_SECONDS": "0.2"}
+    tokens = {"koordinator": triage(env, "users", "add", "koordinator", "--role", "coordinator"),
+              "dlh": triage(env, "users", "add", "dlh", "--role", "agency", "--agency", "DLH")}
+    frame = pd.concat([seed_frame] * 30, ignore_index=True)[["text"]]
+    frame.insert(0, "id", range(len(frame)))
+    small, large = work / "small.csv", work / "large.csv"
+    frame.head(300).to_csv(small, index=False)
+    frame.to_csv(large, index=False)
+    model_dir = model_registry / (model_registry / "active").read_text().strip()
+    return {"env": env, "tokens": tokens, "small": small, "large": large, "model_dir": model_dir, "work": work}
+
+
+def wait_for(service, job_id, token, status, seconds=180):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        _, job = service.call("GET", f"/api/v1/jobs/{job_id}", token)
+        if job["status"] == status:
+            return job
+        assert job["status"] != "failed", job
+        time.sleep(0.3)
+    raise AssertionError(f"job {job_id} not {status}: {job}")
+
+
+def cli_output(setup, source, name):
+    out = setup["work"] / name
+    assert run("reclassify", source, "-o", out, "--model", setup["model_dir"]).returncode == 0
+    return out.read_bytes()
+
+
+def test_upload_progress_and_result(setup):
+    service = Service(setup["env"])
+    try:
+        token = setup["tokens"]["koordinator"]
+        status, job = service.upload("/api/v1/jobs/reclassify", setup["small"], token)
+        assert status == 202 and job["status"] == "queued"
+        done = wait_for(service, job["id"], token, "done")
+        assert done["rows_done"] == 300 and done["result"].endswith("/result")
+        status, body = service.download(done["result"], token)
+        assert status == 200 and body == cli_output(setup, setup["small"], "small_out.csv")
+        assert service.upload("/api/v1/jobs/reclassify", setup["small"], setup["tokens"]["dlh"])[0] == 403
+        status, bad = service.upload("/api/v1/jobs/reclassify", setup["work"] / "triage.db", token)
+        assert (status, bad["error"]["code"]) == (422, "invalid_file")
+        assert service.call("GET", "/api/v1/jobs/nope", token)[0] == 404
+    finally:
+        service.stop()
+
+
+def test_a_job_interrupted_by_a_crash_resumes_after_restart(setup):
+    token = setup["tokens"]["koordinator"]
+    first = Service(setup["env"])
+    _, job = first.upload("/api/v1/jobs/reclassify", setup["large"], token)
+    parts = setup["work"] / "jobs" / job["id"] / "output.csv.parts"
+    deadline = time.time() + 120
+    while len(list(parts.glob("*.part"))) < 2 and time.time() < deadline:
+        time.sleep(0.05)
+    first.kill()
+    second = Service(setup["env"])
+    try:
+        _, seen = second.call("GET", f"/api/v1/jobs/{job['id']}", token)
+        assert seen["status"] == "running", "the crashed job is still marked running until its heartbeat goes stale"
+        done = wait_for(second, job["id"], token, "done")
+        assert done["attempts"] == 2
+        status, body = second.download(done["result"], token)
+        assert status == 200 and body == cli_output(setup, setup["large"], "large_out.csv")
+    finally:
+        second.stop()

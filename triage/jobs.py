@@ -1,0 +1,155 @@
+"""Background reclassification jobs: uploaded files scored by a runner thread in each service worker.
+
+State lives in the `jobs` table. A runner claims a job atomically (queued, or running with a stale
+heartbeat because its worker died), renews the heartbeat after every chunk, and runs
+`triage.batch.reclassify` with `resume=True`, so a job interrupted by a restart continues from its
+last completed chunk. After `MAX_ATTEMPTS` claims the job is marked failed with the reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import socket
+import threading
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, select, update
+
+from triage import config
+from triage.accounts import Principal
+from triage.batch import BatchError, reclassify
+from triage.complaints import Conflict, NotFound, iso
+from triage.model import ModelError
+from triage.service import InputError
+from triage.store.tables import AuditEvent, Job, utcnow
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+FORMATS = (".csv", ".jsonl", ".ndjson", ".parquet")
+
+
+def job_view(job: Job) -> dict:
+    return {"id": job.id, "kind": job.kind, "status": job.status, "created_at": iso(job.created_at),
+            "started_at": iso(job.started_at), "finished_at": iso(job.finished_at), "rows_done": job.rows_done,
+            "attempts": job.attempts, "summary": job.summary, "error": job.error,
+            "result": f"/api/v1/jobs/{job.id}/result" if job.status == "done" else None}
+
+
+class JobService:
+    """Create, inspect and run reclassification jobs."""
+
+    def __init__(self, sessions, model_dir: Path, jobs_dir: Path | None = None):
+        self.sessions = sessions
+        self.model_dir = Path(model_dir)
+        self.jobs_dir = Path(jobs_dir or config.jobs_dir())
+        self._runner_pid: int | None = None
+        self._lock = threading.Lock()
+
+    # ---- API use cases ----------------------------------------------------------------------------
+    def create(self, principal: Principal, filename: str, stream) -> dict:
+        """Store an uploaded file and queue its reclassification (coordinators only)."""
+        principal.require("jobs")
+        suffix = Path(filename or "").suffix.lower()
+        if suffix not in FORMATS:
+            raise InputError("invalid_file", f"upload a {', '.join(FORMATS)} file (got {filename!r})")
+        job_id = uuid.uuid4().hex
+        directory = self.jobs_dir / job_id
+        directory.mkdir(parents=True)
+        input_path = directory / f"input{suffix}"
+        with open(input_path, "wb") as out:
+            shutil.copyfileobj(stream, out)
+        with self.sessions.begin() as session:
+            job = Job(id=job_id, kind="reclassify", status="queued", created_by=principal.id, created_at=utcnow(),
+                      input_path=str(input_path), output_path=str(directory / "output.csv"), rows_done=0, attempts=0)
+            session.add(job)
+            session.add(AuditEvent(at=utcnow(), user_id=principal.id, action="job.created", complaint_id=None,
+                                   detail={"job": job_id, "file": suffix}))
+            return job_view(job)
+
+    def get(self, principal: Principal, job_id: str) -> dict:
+        principal.require("jobs")
+        with self.sessions() as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                raise NotFound(f"no job {job_id}")
+            return job_view(job)
+
+    def result_path(self, principal: Principal, job_id: str) -> Path:
+        view = self.get(principal, job_id)
+        if view["status"] != "done":
+            raise Conflict(f"job {job_id} is {view['status']}, no result yet", 0)
+        with self.sessions() as session:
+            return Path(session.get(Job, job_id).output_path)
+
+    # ---- running ----------------------------------------------------------------------------------
+    def claim(self, worker: str) -> Job | None:
+        """Atomically take one queued job, or one whose runner stopped renewing its heartbeat."""
+        stale = utcnow() - timedelta(seconds=config.job_stale_seconds())
+        claimable = or_(Job.status == "queued", (Job.status == "running") & (Job.heartbeat_at < stale))
+        with self.sessions.begin() as session:
+            candidates = session.scalars(select(Job.id).where(claimable).order_by(Job.created_at).limit(5)).all()
+            for job_id in candidates:
+                now = utcnow()
+                taken = session.execute(update(Job).where(Job.id == job_id, claimable).values(
+                    status="running", claimed_by=worker, heartbeat_at=now, attempts=Job.attempts + 1,
+                    started_at=now).execution_options(synchronize_session=False))
+                if taken.rowcount == 1:
+                    return session.get(Job, job_id)
+        return None
+
+    def run(self, job: Job, worker: str) -> None:
+        """Score the job's file (resuming from finished chunks), then record success or the failure."""
+        if job.attempts > MAX_ATTEMPTS:
+            self._finish(job.id, "failed", error=f"gave up after {MAX_ATTEMPTS} attempts (worker stopped each time)")
+            return
+        done = [job.rows_done if job.attempts > 1 else 0]
+
+        def progress(rows: int) -> None:
+            done[0] += rows
+            with self.sessions.begin() as session:
+                session.execute(update(Job).where(Job.id == job.id, Job.claimed_by == worker)
+                                .values(rows_done=done[0], heartbeat_at=utcnow()))
+
+        try:
+            summary = reclassify(job.input_path, job.output_path, self.model_dir, resume=True, progress=progress)
+        except (BatchError, ModelError, OSError) as exc:
+            self._finish(job.id, "failed", error=str(exc))
+            return
+        except Exception as exc:
+            log.exception("job %s failed", job.id)
+            self._finish(job.id, "failed", error=f"internal error: {exc!r}")
+            return
+        self._finish(job.id, "done", summary=summary.line("output.csv"), rows=summary.rows)
+
+    def _finish(self, job_id: str, status: str, error: str | None = None, summary: str | None = None,
+                rows: int | None = None) -> None:
+        with self.sessions.begin() as session:
+            job = session.get(Job, job_id)
+            job.status, job.error, job.summary, job.finished_at = status, error, summary, utcnow()
+            if rows is not None:
+                job.rows_done = rows
+            session.add(AuditEvent(at=utcnow(), user_id=None, action=f"job.{status}", complaint_id=None,
+                                   detail={"job": job_id, "error": error}))
+
+    def start_runner(self) -> None:
+        """Start this process's runner thread (once per process; safe to call after a fork)."""
+        with self._lock:
+            if self._runner_pid == os.getpid():
+                return
+            self._runner_pid = os.getpid()
+        worker = f"{socket.gethostname()}:{os.getpid()}"
+        threading.Thread(target=self._loop, args=(worker,), name="triage-jobs", daemon=True).start()
+
+    def _loop(self, worker: str) -> None:
+        stop = threading.Event()
+        while not stop.wait(config.job_poll_seconds()):
+            try:
+                job = self.claim(worker)
+                if job is not None:
+                    self.run(job, worker)
+            except Exception:
+                log.exception("job runner error")
