@@ -76,5 +76,5 @@ def test_openapi_document_lists_every_endpoint(server):
     assert status == 200 and doc["openapi"].startswith("3.")
     for path in ("/api/v1/suggest", "/api/v1/complaints", "/api/v1/complaints/{id}",
                  "/api/v1/complaints/{id}/decision", "/api/v1/complaints/{id}/resolution", "/api/v1/stats",
-                 "/healthz", "/readyz"):
+                 "/api/v1/jobs/reclassify", "/api/v1/jobs/{id}", "/api/v1/jobs/{id}/result", "/healthz", "/readyz"):
         assert path in doc["paths"]

@@ -32,7 +32,7 @@ def backlog(tmp_path_factory, seed_frame):
 def test_output_matches_per_row_suggestions_and_keeps_order(backlog, model_dir, tmp_path, seed_model):
     out = tmp_path / "out.csv"
     result = run("reclassify", backlog, "-o", out, "--model", model_dir, "--chunk-size", "700",
-                 env={"TRIAGE_MAX_TEXT_CHARS": "2000"})
+                 "--district-col", "district", env={"TRIAGE_MAX_TEXT_CHARS": "2000"})
     assert result.returncode == 0, result.stderr
     assert "5,998 of 6,000 rows scored" in result.stderr
     scored = pd.read_csv(out, dtype=str, keep_default_na=False)
@@ -137,3 +137,13 @@ def test_dask_cluster_gives_the_local_output(backlog, model_dir, tmp_path):
     assert on_scheduler.read_bytes() == local.read_bytes()
     bad = run("reclassify", backlog, "-o", tmp_path / "x.csv", "--model", model_dir, "--scheduler", "yarn")
     assert bad.returncode == 2 and "tcp://host:port or local[N]" in bad.stderr
+
+
+def test_progress_estimate_counts_rows(backlog, tmp_path, seed_frame):
+    from triage.batch import estimate_rows
+
+    assert estimate_rows(str(backlog)) >= 6000
+    parquet = tmp_path / "p.parquet"
+    seed_frame.head(42).to_parquet(parquet)
+    assert estimate_rows(str(parquet)) == 42
+    assert estimate_rows("-") is None

@@ -89,6 +89,23 @@ def read_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
         raise BatchError(f"{path}: cannot read ({exc})") from exc
 
 
+def estimate_rows(path: str) -> int | None:
+    """Rows in INPUT for a progress bar's ETA: exact for Parquet and JSON Lines, line count for CSV
+    (a quoted field spanning lines makes it an over-estimate); None for stdin."""
+    if path == "-" or not Path(path).is_file():
+        return None
+    kind = _format(path)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    lines = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            lines += block.count(b"\n")
+    return max(0, lines - (kind == "csv"))
+
+
 # ---- scoring one chunk -------------------------------------------------------------------------------
 @dataclass
 class ChunkResult:
@@ -97,7 +114,8 @@ class ChunkResult:
     replaced: list[int] = field(default_factory=list)  # rows whose undecodable bytes were replaced
 
 
-def score_chunk(model_dir: str, frame: pd.DataFrame, first_row: int, text_col: str, id_col: str | None) -> ChunkResult:
+def score_chunk(model_dir: str, frame: pd.DataFrame, first_row: int, text_col: str, id_col: str | None,
+                district_col: str | None = None) -> ChunkResult:
     """Score the rows of one chunk that can be scored; the others become rejects with a reason."""
     model = worker_model(model_dir)
     limit = max_text_chars()
@@ -116,7 +134,9 @@ def score_chunk(model_dir: str, frame: pd.DataFrame, first_row: int, text_col: s
             keep.append(i)
             if "\ufffd" in text:
                 replaced.append(row)
-    suggestions = model.suggest_many([texts[i] for i in keep]) if keep else []
+    districts = frame[district_col].tolist() if district_col and district_col in frame.columns else None
+    suggestions = model.suggest_many([texts[i] for i in keep],
+                                     [districts[i] or None for i in keep] if districts else None) if keep else []
     out = []
     for i, s in zip(keep, suggestions):
         category = (s.get("category_top") or [{}])[0]
@@ -175,7 +195,7 @@ class Summary:
 
 def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_col: str = "text",
                id_col: str | None = "id", chunk_size: int = 5000, jobs: int = 1, resume: bool = False,
-               progress=None, scheduler: str | None = None) -> Summary:
+               progress=None, scheduler: str | None = None, district_col: str | None = None) -> Summary:
     """Score every row of INPUT into OUTPUT (same order), rejects into OUTPUT.rejects.csv.
 
     `scheduler` runs the chunks on a Dask cluster instead of local processes: `tcp://host:port` for a
@@ -193,7 +213,8 @@ def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_co
     stdout = output_path == "-"
     parts = Path(f"{output_path}.parts") if not stdout else Path(os.environ.get("TMPDIR", "/tmp")) / f"triage-{os.getpid()}.parts"
     manifest = {"input": os.path.abspath(input_path) if input_path != "-" else "-", "chunk_size": chunk_size,
-                "text_col": text_col, "id_col": id_col, "model_version": version}
+                "text_col": text_col, "id_col": id_col, "district_col": district_col,
+                "model_version": version}
     if resume and parts.is_dir():
         recorded = json.loads((parts / "manifest.json").read_text()) if (parts / "manifest.json").is_file() else None
         if recorded != manifest:
@@ -206,8 +227,9 @@ def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_co
 
     summary = Summary()
     pending = _pending_chunks(input_path, chunk_size, parts, summary)
-    scoring = (_score_on_dask(pending, model_dir, text_col, id_col, scheduler) if scheduler
-               else _score(pending, model_dir, text_col, id_col, jobs))
+    columns = (text_col, id_col, district_col)
+    scoring = (_score_on_dask(pending, model_dir, columns, scheduler) if scheduler
+               else _score(pending, model_dir, columns, jobs))
     for index, result in scoring:
         _write_atomic(parts / f"{index:08d}.rejects.json", json.dumps(result.rejects).encode())
         _write_atomic(parts / f"{index:08d}.replaced.json", json.dumps(result.replaced).encode())
@@ -240,21 +262,21 @@ def _pending_chunks(input_path, chunk_size, parts: Path, summary: Summary):
         first_row += len(frame)
 
 
-def _score(pending, model_dir: str, text_col: str, id_col: str | None, jobs: int):
+def _score(pending, model_dir: str, columns: tuple, jobs: int):
     if jobs <= 1:
         for index, first_row, frame in pending:
-            yield index, score_chunk(model_dir, frame, first_row, text_col, id_col)
+            yield index, score_chunk(model_dir, frame, first_row, *columns)
         return
     from joblib import Parallel, delayed
 
     def task(index, first_row, frame):
-        return index, score_chunk(model_dir, frame, first_row, text_col, id_col)
+        return index, score_chunk(model_dir, frame, first_row, *columns)
 
     yield from Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")(
         delayed(task)(*item) for item in pending)
 
 
-def _score_on_dask(pending, model_dir: str, text_col: str, id_col: str | None, scheduler: str):
+def _score_on_dask(pending, model_dir: str, columns: tuple, scheduler: str):
     """The same chunks scored on a Dask cluster, results yielded in input order (a bounded window of
     chunks is in flight, so memory stays flat)."""
     import re
@@ -271,7 +293,7 @@ def _score_on_dask(pending, model_dir: str, text_col: str, id_col: str | None, s
             window = 2 * max(1, len(client.scheduler_info()["workers"]))
             in_flight = []
             for index, first_row, frame in pending:
-                in_flight.append((index, client.submit(score_chunk, model_dir, frame, first_row, text_col, id_col,
+                in_flight.append((index, client.submit(score_chunk, model_dir, frame, first_row, *columns,
                                                        pure=False)))
                 if len(in_flight) >= window:
                     done_index, future = in_flight.pop(0)

@@ -149,17 +149,18 @@ def serve(host, port, workers) -> None:
 @click.option("--since", help="with --pending: only complaints received from this date (YYYY-MM-DD)")
 @click.option("--text-col", default="text", show_default=True)
 @click.option("--id-col", default="id", show_default=True, help="kept in the output; row numbers when absent")
+@click.option("--district-col", default=None, help="column holding the district (kecamatan), passed to the model")
 @click.option("--model", "model_dir", type=click.Path(), help="model directory (default: the active model)")
 @click.option("--chunk-size", default=5000, show_default=True, type=int)
 @click.option("--jobs", default=1, show_default=True, type=int, help="worker processes")
 @click.option("--resume", is_flag=True, help="continue an interrupted run from its last completed chunk")
 @click.option("--scheduler", help="run the chunks on Dask: tcp://host:port or local[N]")
 @click.option("--quiet", is_flag=True, help="no progress bar or summary")
-def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_col, model_dir, chunk_size, jobs,
-               resume, scheduler, quiet) -> None:
+def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_col, district_col, model_dir,
+               chunk_size, jobs, resume, scheduler, quiet) -> None:
     """Score every complaint in INPUT (CSV, JSON Lines or Parquet; '-' reads CSV from stdin) into OUTPUT,
     or with --pending re-score the database's review queue with the active model."""
-    from triage.batch import BatchError
+    from triage.batch import BatchError, estimate_rows
     from triage.batch import reclassify as run
 
     directory = Path(model_dir) if model_dir else _active_dir()
@@ -176,11 +177,11 @@ def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_co
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
 
-        bar = tqdm(unit=" rows", file=sys.stderr, smoothing=0.1)
+        bar = tqdm(total=estimate_rows(input_path), unit=" rows", file=sys.stderr, smoothing=0.1)
     try:
         summary = run(input_path, output_path, directory, text_col=text_col, id_col=id_col or None,
                       chunk_size=chunk_size, jobs=jobs, resume=resume, progress=bar.update if bar else None,
-                      scheduler=scheduler)
+                      scheduler=scheduler, district_col=district_col)
     except (BatchError, ModelError) as exc:
         _fail(str(exc))
     finally:

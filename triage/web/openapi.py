@@ -109,6 +109,20 @@ OPENAPI = {
                 "type": "object", "required": ["outcome", "final_agency"],
                 "properties": {"outcome": {"type": "string"}, "final_agency": {"type": "string"}}}}}},
             "responses": {"200": {"description": "resolved"}, "409": _error("already resolved"), **ERRORS}}},
+        "/api/v1/jobs/reclassify": {"post": {
+            "summary": "upload a backlog file (.csv/.jsonl/.parquet) to reclassify in the background (coordinator)",
+            "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+            "responses": {"202": {"description": "queued job"}, **ERRORS}}},
+        "/api/v1/jobs/{id}": {"get": {
+            "summary": "job status and progress: queued, running, done, failed (with the reason)",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "job"}, "404": _error("no such job"), **ERRORS}}},
+        "/api/v1/jobs/{id}/result": {"get": {
+            "summary": "the reclassified CSV once the job is done",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}},
+                          "409": _error("not done yet"), **ERRORS}}},
         "/api/v1/stats": {"get": {
             "summary": "counts, overdue, and acceptance of suggestions per model version (coordinator, auditor)",
             "responses": {"200": {"description": "statistics"}, **ERRORS}}},
