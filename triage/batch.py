@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -206,10 +207,8 @@ def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_co
     if chunk_size < 1 or jobs < 1:
         raise BatchError("--chunk-size and --jobs must be at least 1")
     model_dir = str(model_dir)
-    # With worker processes the parent never holds the model (it would be one more copy in memory);
-    # the card says which version the workers will load, and a bad model fails in the first chunk.
-    local = jobs == 1 and not scheduler
-    version = worker_model(model_dir).version if local else _card_version(model_dir)
+    # On Dask the parent never holds the model; the card says which version the workers will load.
+    version = _card_version(model_dir) if scheduler else worker_model(model_dir).version
     stdout = output_path == "-"
     parts = Path(f"{output_path}.parts") if not stdout else Path(os.environ.get("TMPDIR", "/tmp")) / f"triage-{os.getpid()}.parts"
     manifest = {"input": os.path.abspath(input_path) if input_path != "-" else "-", "chunk_size": chunk_size,
@@ -263,17 +262,29 @@ def _pending_chunks(input_path, chunk_size, parts: Path, summary: Summary):
 
 
 def _score(pending, model_dir: str, columns: tuple, jobs: int):
+    """Chunks scored in input order. With `jobs` > 1 the parent process is one of the workers and
+    `jobs` - 1 loky processes are the others: one fewer copy of the libraries and the model in memory."""
     if jobs <= 1:
         for index, first_row, frame in pending:
             yield index, score_chunk(model_dir, frame, first_row, *columns)
         return
-    from joblib import Parallel, delayed
+    from concurrent.futures import Future
 
-    def task(index, first_row, frame):
-        return index, score_chunk(model_dir, frame, first_row, *columns)
+    from joblib.externals.loky import get_reusable_executor
 
-    yield from Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs")(
-        delayed(task)(*item) for item in pending)
+    executor = get_reusable_executor(max_workers=jobs - 1)
+    window: deque = deque()
+    for index, first_row, frame in pending:
+        busy = sum(isinstance(item, Future) and not item.done() for _, item in window)
+        if busy < 2 * (jobs - 1):  # keep one chunk queued per worker so it never waits for the parent
+            window.append((index, executor.submit(score_chunk, model_dir, frame, first_row, *columns)))
+        else:  # every worker is busy: the parent scores this chunk itself
+            window.append((index, score_chunk(model_dir, frame, first_row, *columns)))
+        while window and (len(window) > 3 * jobs or not isinstance(window[0][1], Future) or window[0][1].done()):
+            done_index, item = window.popleft()
+            yield done_index, item.result() if isinstance(item, Future) else item
+    for done_index, item in window:
+        yield done_index, item.result() if isinstance(item, Future) else item
 
 
 def _score_on_dask(pending, model_dir: str, columns: tuple, scheduler: str):

@@ -163,16 +163,16 @@ def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_co
     from triage.batch import BatchError, estimate_rows
     from triage.batch import reclassify as run
 
-    directory = Path(model_dir) if model_dir else _active_dir()
     if pending:
         if input_path or output_path:
             _fail("--pending reads the database; give no INPUT or --output")
-        _reclassify_pending(directory, since, dry_run)
+        _reclassify_pending(model_dir, since, dry_run)
         return
     if not input_path or not output_path:
         _fail("give INPUT and --output (or --pending)")
     if dry_run or since:
         _fail("--dry-run and --since go with --pending")
+    directory = Path(model_dir) if model_dir else _active_dir()
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -193,7 +193,7 @@ def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_co
         _fail(f"{input_path}: no row could be scored", 1)
 
 
-def _reclassify_pending(model_dir: Path, since: str | None, dry_run: bool) -> None:
+def _reclassify_pending(model_dir: str | None, since: str | None, dry_run: bool) -> None:
     from datetime import datetime
 
     from triage.complaints import ComplaintService
@@ -203,7 +203,7 @@ def _reclassify_pending(model_dir: Path, since: str | None, dry_run: bool) -> No
         start = datetime.fromisoformat(since) if since else None
     except ValueError:
         _fail(f"--since {since!r} is not a date (YYYY-MM-DD)")
-    service = ComplaintService(SuggestionService(_load(str(model_dir))))
+    service = ComplaintService(SuggestionService(_load(model_dir)))
     report = service.rescore_pending(_sessions(), since=start, dry_run=dry_run)
     click.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
