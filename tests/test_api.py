@@ -1,21 +1,27 @@
-"""The stateless part of the JSON API over real HTTP (gunicorn as `triage serve` runs it)."""
+"""The stateless part of the JSON API over real HTTP (gunicorn as `triage serve` runs it), on a SQLite
+file and on the machine's PostgreSQL."""
 
 import http.client
 import json
 
 import pytest
+from conftest import postgres_database
 from http_service import Service, triage
 
 
-@pytest.fixture(scope="module")
-def server(model_registry, tmp_path_factory):
-    env = {"TRIAGE_MODELS_DIR": str(model_registry),
-           "TRIAGE_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'triage.db'}"}
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request, model_registry, tmp_path_factory):
+    if request.param == "sqlite":
+        urls = iter([f"sqlite:///{tmp_path_factory.mktemp('db') / 'triage.db'}"])
+    else:
+        urls = postgres_database()
+    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": next(urls)}
     token = triage(env, "users", "add", "pemda", "--role", "integration")
     service = Service(env)
     service.token = token
     yield service
     service.stop()
+    next(urls, None)  # let the PostgreSQL generator drop its database
 
 
 def test_healthz_and_readyz(server):
