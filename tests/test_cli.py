@@ -113,3 +113,29 @@ def test_users_add_list_disable(tmp_path):
     assert run("users", "disable", "siti", env=env).returncode == 0
     with sessions() as session, pytest.raises(Unauthorized):
         authenticate(session, token)
+
+
+def test_models_activate_and_rollback(tmp_path, seed_model, seed_frame):
+    import warnings
+
+    from triage import registry
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        second = fit_model(seed_frame.head(400))
+    registry.register(seed_model, tmp_path)
+    registry.register(second, tmp_path)
+    env = {"TRIAGE_MODELS_DIR": str(tmp_path)}
+    assert run("models", "activate", seed_model.version, env=env).returncode == 0
+    assert run("models", "activate", second.version, env=env).returncode == 0
+    assert registry.active_version(tmp_path) == second.version
+    rolled = run("models", "rollback", env=env)
+    assert rolled.returncode == 0 and registry.active_version(tmp_path) == seed_model.version
+    assert run("models", "rollback", env=env).returncode == 1, "nothing earlier to roll back to"
+    assert run("models", "activate", "no-such-version", env=env).returncode == 1
+
+
+def fit_model(frame):
+    from triage.model import TriageModel
+
+    return TriageModel().fit(frame.text, frame.category, frame.agency, frame.misinformation)

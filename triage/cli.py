@@ -237,6 +237,27 @@ def list_models() -> None:
         click.echo(f"{'*' if version == active else ' '} {version}")
 
 
+@models.command("activate")
+@click.argument("version")
+def activate_model(version) -> None:
+    """Make VERSION the active model (a running service picks it up on restart)."""
+    try:
+        registry.activate(version)
+    except ModelError as exc:
+        _fail(str(exc), 1)
+    click.echo(f"active model {version}", err=True)
+
+
+@models.command("rollback")
+def rollback_model() -> None:
+    """Re-activate the version that was active before the current one."""
+    try:
+        version = registry.rollback()
+    except ModelError as exc:
+        _fail(str(exc), 1)
+    click.echo(f"active model {version}", err=True)
+
+
 @models.command("show")
 @click.argument("version", required=False)
 def show_model(version) -> None:

@@ -13,6 +13,7 @@ from triage.config import models_dir
 from triage.model import CARD_FILE, ModelError, TriageModel
 
 ACTIVE = "active"
+HISTORY = "history"  # one activated version per line, oldest first (for rollback)
 
 
 def versions(root: Path | None = None) -> list[str]:
@@ -41,10 +42,38 @@ def register(model: TriageModel, root: Path | None = None) -> Path:
     return model.save((root or models_dir()) / model.version)
 
 
-def activate(version: str, root: Path | None = None) -> None:
-    root = root or models_dir()
-    if version not in versions(root):
-        raise ModelError(f"unknown model version {version!r} in {root}")
+def _point_to(version: str, root: Path) -> None:
     tmp = root / f".{ACTIVE}.tmp"
     tmp.write_text(version + "\n", encoding="utf-8")
     os.replace(tmp, root / ACTIVE)
+
+
+def _history(root: Path) -> list[str]:
+    path = root / HISTORY
+    return path.read_text(encoding="utf-8").split() if path.is_file() else []
+
+
+def activate(version: str, root: Path | None = None) -> None:
+    """Make `version` the active model (atomic pointer swap) and record it for rollback."""
+    root = root or models_dir()
+    if version not in versions(root):
+        raise ModelError(f"unknown model version {version!r} in {root}")
+    TriageModel.load(root / version)  # refuse a model that cannot load before anyone relies on it
+    _point_to(version, root)
+    with open(root / HISTORY, "a", encoding="utf-8") as fh:
+        fh.write(version + "\n")
+
+
+def rollback(root: Path | None = None) -> str:
+    """Re-activate the version that was active before the current one; returns it."""
+    root = root or models_dir()
+    history = _history(root)
+    current = active_version(root)
+    while history and history[-1] == current:
+        history.pop()
+    if not history:
+        raise ModelError(f"no earlier activated version to roll back to in {root}")
+    previous = history[-1]
+    _point_to(previous, root)
+    (root / HISTORY).write_text("".join(v + "\n" for v in history), encoding="utf-8")
+    return previous
