@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -36,8 +37,10 @@ class Service:
         self.env = {**os.environ, **env}
         port = free_port()
         self.base = f"http://127.0.0.1:{port}"
+        # The log goes to a file: a pipe nobody reads fills up and blocks the workers' log writes.
+        self.log = tempfile.NamedTemporaryFile(prefix="triage-serve-", suffix=".log", delete=False)  # noqa: SIM115 - closed in stop()/kill()
         self.process = subprocess.Popen([TRIAGE, "serve", "--port", str(port), "--workers", str(workers)],
-                                        env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        env=self.env, stdout=subprocess.DEVNULL, stderr=self.log,
                                         start_new_session=True)
         for _ in range(200):
             try:
@@ -45,7 +48,7 @@ class Service:
                 return
             except OSError:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-3000:]}") from None
+                    raise RuntimeError(f"server exited: {self.read_log()[-3000:]}") from None
                 time.sleep(0.1)
         raise RuntimeError("server did not start within 20 s")
 
@@ -66,6 +69,8 @@ class Service:
         """SIGKILL the server and its workers at once, as a crash or a power cut would."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=20)
+        self.log.close()
+        os.unlink(self.log.name)
 
     def upload(self, path: str, file_path, token: str) -> tuple[int, dict]:
         """POST a file as multipart/form-data field 'file'."""
@@ -84,8 +89,14 @@ class Service:
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read()
 
+    def read_log(self) -> str:
+        return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
+
     def stop(self) -> str:
         """Stop the server; returns what it wrote on stderr (the access log)."""
         self.process.terminate()
-        _, err = self.process.communicate(timeout=20)
-        return err.decode()
+        self.process.wait(timeout=20)
+        self.log.close()
+        text = self.read_log()
+        os.unlink(self.log.name)
+        return text

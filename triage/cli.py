@@ -240,7 +240,7 @@ def list_models() -> None:
 @models.command("activate")
 @click.argument("version")
 def activate_model(version) -> None:
-    """Make VERSION the active model (a running service picks it up on restart)."""
+    """Make VERSION the active model; running services switch within TRIAGE_RELOAD_SECONDS."""
     try:
         registry.activate(version)
     except ModelError as exc:

@@ -56,3 +56,8 @@ def job_poll_seconds() -> float:
 def max_upload_bytes() -> int:
     """Largest file accepted by the jobs endpoint (`TRIAGE_MAX_UPLOAD_MB`, default 512 MB)."""
     return int(os.environ.get("TRIAGE_MAX_UPLOAD_MB", "512")) * 1024 * 1024
+
+
+def reload_seconds() -> float:
+    """How often a running service checks for a newly activated model (`TRIAGE_RELOAD_SECONDS`, 2)."""
+    return float(os.environ.get("TRIAGE_RELOAD_SECONDS", "2"))

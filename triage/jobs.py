@@ -42,9 +42,10 @@ def job_view(job: Job) -> dict:
 class JobService:
     """Create, inspect and run reclassification jobs."""
 
-    def __init__(self, sessions, model_dir: Path, jobs_dir: Path | None = None):
+    def __init__(self, sessions, model_dir, jobs_dir: Path | None = None):
+        """`model_dir` is a callable giving the directory of the model in use when a job starts."""
         self.sessions = sessions
-        self.model_dir = Path(model_dir)
+        self.model_dir = model_dir
         self.jobs_dir = Path(jobs_dir or config.jobs_dir())
         self._runner_pid: int | None = None
         self._lock = threading.Lock()
@@ -115,7 +116,7 @@ class JobService:
                                 .values(rows_done=done[0], heartbeat_at=utcnow()))
 
         try:
-            summary = reclassify(job.input_path, job.output_path, self.model_dir, resume=True, progress=progress)
+            summary = reclassify(job.input_path, job.output_path, self.model_dir(), resume=True, progress=progress)
         except (BatchError, ModelError, OSError) as exc:
             self._finish(job.id, "failed", error=str(exc))
             return

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from triage.config import max_text_chars
+import logging
+import threading
+import time
+from pathlib import Path
+
+from triage import registry
+from triage.config import max_text_chars, reload_seconds
 from triage.model import TriageModel
 from triage.taxonomy import Taxonomy, load_taxonomy
+
+log = logging.getLogger(__name__)
 
 
 class InputError(Exception):
@@ -38,11 +46,61 @@ def validate_complaint(payload: object) -> tuple[str, str | None]:
 
 
 class SuggestionService:
-    """Suggestions from one loaded model, with Indonesian names from the taxonomy."""
+    """Suggestions from one loaded model, with Indonesian names from the taxonomy.
 
-    def __init__(self, model: TriageModel, taxonomy: Taxonomy | None = None):
+    With `registry_root`, `follow_registry()` swaps in the registry's active model when its pointer
+    changes (checked at most every `TRIAGE_RELOAD_SECONDS`): the new model is loaded first and the
+    reference swapped after, so requests never wait or fail; a model that fails to load is refused,
+    the old one stays, and the error is kept in `reload_error`.
+    """
+
+    def __init__(self, model: TriageModel, taxonomy: Taxonomy | None = None, registry_root: Path | None = None):
         self.model = model
         self.taxonomy = taxonomy or load_taxonomy()
+        self.registry_root = registry_root
+        self.reload_error: str | None = None
+        self._checked_at = time.monotonic()
+        self._pointer_mtime = self._mtime()
+        self._lock = threading.Lock()
+
+    def _mtime(self) -> float | None:
+        if self.registry_root is None:
+            return None
+        try:
+            return (self.registry_root / registry.ACTIVE).stat().st_mtime_ns
+        except OSError:
+            return None
+
+    @property
+    def model_dir(self) -> Path | None:
+        """Directory of the model in use, when it comes from the registry."""
+        return self.registry_root / self.model.version if self.registry_root else None
+
+    def follow_registry(self) -> None:
+        """Load and swap in a newly activated model (cheap when nothing changed)."""
+        if self.registry_root is None or time.monotonic() - self._checked_at < reload_seconds():
+            return
+        if not self._lock.acquire(blocking=False):
+            return  # another thread of this process is already checking
+        try:
+            self._checked_at = time.monotonic()
+            mtime = self._mtime()
+            if mtime == self._pointer_mtime:
+                return
+            self._pointer_mtime = mtime
+            version = registry.active_version(self.registry_root)
+            if version is None or version == self.model.version:
+                return
+            try:
+                model = TriageModel.load(self.registry_root / version)
+            except Exception as exc:  # noqa: BLE001 - any failure keeps the old model
+                self.reload_error = f"model {version} refused, keeping {self.model.version}: {exc}"
+                log.error(self.reload_error)
+                return
+            self.model, self.reload_error = model, None
+            log.warning("now serving model %s", version)
+        finally:
+            self._lock.release()
 
     validate = staticmethod(validate_complaint)
 

@@ -50,10 +50,11 @@ def create_app(settings: dict | None = None) -> Flask:
     if settings:
         app.config.update(settings)
     engine, sessions = open_database(app.config.get("DATABASE_URL") or config.database_url())
-    model_dir = app.config.get("MODEL_DIR") or registry.active_dir()
-    suggestions = SuggestionService(TriageModel.load(model_dir))
+    fixed_model = app.config.get("MODEL_DIR")
+    suggestions = SuggestionService(TriageModel.load(fixed_model or registry.active_dir()),
+                                    registry_root=None if fixed_model else config.models_dir())
     app.extensions["triage"] = Services(engine, sessions, suggestions, ComplaintService(suggestions),
-                                        JobService(sessions, model_dir))
+                                        JobService(sessions, lambda: fixed_model or suggestions.model_dir))
     app.extensions["triage.access_log"] = _access_logger()
 
     from triage.web import api

@@ -57,6 +57,7 @@ def json_body() -> object:
 @blueprint.before_app_request
 def _start_timer():
     g.started = time.perf_counter()
+    services().suggestions.follow_registry()
     services().jobs.start_runner()  # no-op after the first request of a process (see also `triage serve`)
 
 
@@ -77,8 +78,9 @@ def healthz():
 @blueprint.get("/readyz")
 def readyz():
     database = ping(services().engine)
-    model = services().suggestions.model.version
-    body = {"status": "ok" if database else "unavailable", "database": database, "model_version": model}
+    suggestions = services().suggestions
+    body = {"status": "ok" if database else "unavailable", "database": database,
+            "model_version": suggestions.model.version, "model_error": suggestions.reload_error}
     return jsonify(body), 200 if database else 503
 
 
