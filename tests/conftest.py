@@ -68,6 +68,15 @@ def postgres_database():
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_database_url(request, tmp_path_factory):
+    """Like `database_url`, shared by the tests of one module (for modules that start a server once)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'triage.db'}"
+    else:
+        yield from postgres_database()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     """The same tests run against a temporary SQLite file and a temporary PostgreSQL database."""

@@ -5,23 +5,17 @@ import http.client
 import json
 
 import pytest
-from conftest import postgres_database
 from http_service import Service, triage
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request, model_registry, tmp_path_factory):
-    if request.param == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path_factory.mktemp('db') / 'triage.db'}"])
-    else:
-        urls = postgres_database()
-    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": next(urls)}
+@pytest.fixture(scope="module")
+def server(model_registry, module_database_url):
+    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": module_database_url}
     token = triage(env, "users", "add", "pemda", "--role", "integration")
     service = Service(env)
     service.token = token
     yield service
     service.stop()
-    next(urls, None)  # let the PostgreSQL generator drop its database
 
 
 def test_healthz_and_readyz(server):

@@ -4,7 +4,6 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import postgres_database
 from http_service import Service, triage
 from sqlalchemy import create_engine, func, select, text
 
@@ -15,13 +14,9 @@ TRASH = "Sampah di TPS dekat balai RW menumpuk seminggu tidak diangkut, baunya m
 WATER = "Air PDAM di rumah kami mati sejak tiga hari, mohon segera diperbaiki"
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def service(request, model_registry, tmp_path_factory):
-    if request.param == "sqlite":
-        urls = iter([f"sqlite:///{tmp_path_factory.mktemp('db') / 'triage.db'}"])
-    else:
-        urls = postgres_database()
-    url = next(urls)
+@pytest.fixture(scope="module")
+def service(model_registry, module_database_url):
+    url = module_database_url
     env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": url}
     tokens = {name: triage(env, "users", "add", name, "--role", role, *(["--agency", agency] if agency else []))
               for name, role, agency in [("koordinator", "coordinator", None), ("dlh", "agency", "DLH"),
@@ -33,7 +28,6 @@ def service(request, model_registry, tmp_path_factory):
     yield server
     server.engine.dispose()
     server.stop()
-    next(urls, None)  # let the PostgreSQL generator drop its database
 
 
 def ingest(service, external_id, text, token="integrasi", **extra):
