@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from triage.config import login_lockout
 from triage.store.tables import ROLES, ApiToken, AuditEvent, User, utcnow
 
 # Action -> roles allowed. Agency users are further limited to their own complaints.
@@ -21,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "stats": frozenset({"coordinator", "auditor"}),
     "audit": frozenset({"coordinator", "auditor"}),
     "jobs": frozenset({"coordinator"}),
+    "models": frozenset({"coordinator"}),
 }
 
 
@@ -34,6 +38,16 @@ class Unauthorized(Exception):
 
 class AccountError(Exception):
     """A user command cannot be carried out (unknown role, duplicate name, ...)."""
+
+
+class LockedOut(Unauthorized):
+    """Too many failed logins; the account accepts none until `until` (naive UTC)."""
+
+    def __init__(self, until):
+        super().__init__(f"account locked until {until:%Y-%m-%d %H:%M} UTC")
+        self.until = until
+
+MIN_PASSWORD_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -94,3 +108,54 @@ def authenticate(session: Session, token: str | None) -> Principal:
     if row is None or not row.user.active:
         raise Unauthorized("invalid or revoked token")
     return _principal(row.user)
+
+
+def set_password(session: Session, username: str, password: str) -> None:
+    """Store a scrypt hash of `password` for the web UI login; clears any lock-out."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise AccountError(f"no user {username!r}")
+    if user.role == "integration":
+        raise AccountError("integration users use API tokens only; they have no password")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    user.password_hash = generate_password_hash(password, method="scrypt")
+    user.failed_logins, user.locked_until = 0, None
+    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.password_set", detail={}))
+
+
+def login(session: Session, username: str, password: str) -> Principal:
+    """The user for a correct username + password. Every failure is the same Unauthorized (no hint
+    whether the name exists); after `TRIAGE_LOGIN_MAX_FAILURES` failures in a row the account is
+    locked for `TRIAGE_LOGIN_LOCK_MINUTES` (LockedOut). The caller commits, failures included."""
+    max_failures, lock_minutes = login_lockout()
+    user = session.scalar(select(User).where(User.username == username))
+    now = utcnow()
+    if user is None or not user.active or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password)  # the same work as a real check: no timing hint
+        raise Unauthorized("wrong username or password")
+    if user.locked_until and user.locked_until > now:
+        raise LockedOut(user.locked_until)
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        detail = {"failures": user.failed_logins}
+        if user.failed_logins >= max_failures:
+            user.locked_until, user.failed_logins = now + timedelta(minutes=lock_minutes), 0
+            session.add(AuditEvent(at=now, user_id=user.id, action="user.locked", detail=detail))
+            raise LockedOut(user.locked_until)
+        session.add(AuditEvent(at=now, user_id=user.id, action="user.login_failed", detail=detail))
+        raise Unauthorized("wrong username or password")
+    user.failed_logins, user.locked_until = 0, None
+    session.add(AuditEvent(at=now, user_id=user.id, action="user.login", detail={}))
+    return _principal(user)
+
+
+def active_principal(session: Session, user_id: object) -> Principal:
+    """The principal of a web session's user id, if that user is still active."""
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active:
+        raise Unauthorized("session expired or user disabled")
+    return _principal(user)
+
+
+_DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")

@@ -298,6 +298,25 @@ def add_user(name, role, agency) -> None:
     click.echo(token)
 
 
+@users.command("passwd")
+@click.argument("name")
+def set_password(name) -> None:
+    """Set NAME's password for the web UI (asked twice on a terminal; else read from one line of stdin)."""
+    from triage.accounts import AccountError
+    from triage.accounts import set_password as store
+
+    if sys.stdin.isatty():
+        password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        with _sessions().begin() as session:
+            store(session, name, password)
+    except AccountError as exc:
+        _fail(str(exc))
+    click.echo(f"password set for {name}", err=True)
+
+
 @users.command("list")
 def list_users() -> None:
     """Users with role, agency and whether they are active."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Integer, and_, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,10 +19,17 @@ from sqlalchemy.orm import Session
 from triage import deadlines
 from triage.accounts import Forbidden, Principal
 from triage.service import InputError, SuggestionService
+from triage.similar import rank_similar
 from triage.store.tables import STATUSES, AuditEvent, Complaint, Decision, Resolution, Suggestion, utcnow
 from triage.text import mask_pii
 
 MAX_BATCH = 1000
+FAR = datetime(9999, 1, 1)  # sorts complaints without a due date last
+SIMILAR_CANDIDATES = 400
+MAX_BULK = 500
+STATS_WEEKS = 12
+SHARP_FALL, SHARP_FALL_MIN_DECISIONS = 0.15, 5
+AWAITING = ("pending_review", "needs_verification")
 CHANNELS = ("web", "sms", "social", "email", "phone", "other")
 
 
@@ -199,16 +206,15 @@ class ComplaintService:
                 "created": created, "suggestion": suggestion_view(latest) if latest else None}
 
     # ---- read -------------------------------------------------------------------------------------
-    def list(self, session: Session, principal: Principal, filters: dict) -> dict:
-        """Complaints matching `filters`, most urgent first (due date, then id), with a cursor."""
-        principal.require("read")
-        now = utcnow()
+    def _filtered(self, principal: Principal, filters: dict, now: datetime):
+        """SELECT of the complaints `principal` may see that match `filters` (unordered)."""
         query = select(Complaint).where(_visible_to(principal))
-        status = filters.get("status")
-        if status:
-            if status not in STATUSES:
-                raise InputError("invalid_status", f"status must be one of {', '.join(STATUSES)}")
-            query = query.where(Complaint.status == status)
+        statuses = [s for s in (filters.get("status") or "").split(",") if s]
+        if statuses:
+            unknown = set(statuses) - set(STATUSES)
+            if unknown:
+                raise InputError("invalid_status", f"status must be among {', '.join(STATUSES)}")
+            query = query.where(Complaint.status.in_(statuses))
         if filters.get("agency"):
             if principal.role == "agency" and filters["agency"] != principal.agency:
                 raise Forbidden("agency users may list only their own agency")
@@ -218,6 +224,10 @@ class ComplaintService:
             query = query.where(or_(Complaint.category == filters["category"],
                                     and_(Complaint.category.is_(None),
                                          Complaint.suggested_category == filters["category"])))
+        if filters.get("district"):
+            query = query.where(Complaint.district == filters["district"])
+        if filters.get("q"):
+            query = query.where(func.lower(Complaint.text_masked).contains(filters["q"].lower(), autoescape=True))
         if filters.get("flagged") is not None:
             query = query.where(Complaint.flagged.is_(filters["flagged"]))
         if filters.get("overdue") is not None:
@@ -227,8 +237,16 @@ class ComplaintService:
             query = query.where(Complaint.received_at >= _parse_time(filters["received_from"], "received_from"))
         if filters.get("received_to"):
             query = query.where(Complaint.received_at < _parse_time(filters["received_to"], "received_to"))
-        far = datetime(9999, 1, 1)
-        due = func.coalesce(Complaint.due_at, far)
+        return query
+
+    def list(self, session: Session, principal: Principal, filters: dict) -> dict:
+        """Complaints matching `filters`, most urgent first (due date, then id), with a cursor.
+
+        `status` may name several statuses separated by commas; `q` searches the (masked) text."""
+        principal.require("read")
+        now = utcnow()
+        query = self._filtered(principal, filters, now)
+        due = func.coalesce(Complaint.due_at, FAR)
         if filters.get("cursor"):
             last_due, last_id = _decode_cursor(filters["cursor"])
             query = query.where(or_(due > last_due, and_(due == last_due, Complaint.id > last_id)))
@@ -239,8 +257,47 @@ class ComplaintService:
         page, more = rows[:limit], len(rows) > limit
         latest = self._latest_many(session, [c.id for c in page])
         items = [complaint_view(c, principal, latest.get(c.id), now) for c in page]
-        cursor = _encode_cursor(page[-1].due_at or far, page[-1].id) if more else None
+        cursor = _encode_cursor(page[-1].due_at or FAR, page[-1].id) if more else None
         return {"items": items, "next_cursor": cursor}
+
+    def neighbours(self, session: Session, principal: Principal, complaint_id: int, filters: dict) -> dict:
+        """Ids of the complaints before and after `complaint_id` in the queue order of `filters`
+        (for j/k and for opening the next complaint after a decision); None at either end."""
+        principal.require("read")
+        current = self._get_visible(session, principal, complaint_id)
+        query = self._filtered(principal, filters, utcnow()).with_only_columns(Complaint.id)
+        due, here = func.coalesce(Complaint.due_at, FAR), current.due_at or FAR
+        after = or_(due > here, and_(due == here, Complaint.id > current.id))
+        before = or_(due < here, and_(due == here, Complaint.id < current.id))
+        return {"previous": session.scalar(query.where(before).order_by(due.desc(), Complaint.id.desc()).limit(1)),
+                "next": session.scalar(query.where(after).order_by(due, Complaint.id).limit(1))}
+
+    def similar(self, session: Session, principal: Principal, complaint_id: int, k: int = 5) -> list[dict]:
+        """Up to `k` earlier complaints most alike this one (possible duplicates), with their routing.
+
+        Candidates are the most recent `SIMILAR_CANDIDATES` earlier complaints the principal may see
+        that share its suggested or routed agency or category; they are ranked by cosine similarity of
+        the model's normalised, stemmed words (see `triage.similar`)."""
+        principal.require("read")
+        current = self._get_visible(session, principal, complaint_id)
+        codes_a = {c for c in (current.agency, current.suggested_agency) if c}
+        codes_c = {c for c in (current.category, current.suggested_category) if c}
+        related = or_(Complaint.agency.in_(codes_a), Complaint.suggested_agency.in_(codes_a),
+                      Complaint.category.in_(codes_c), Complaint.suggested_category.in_(codes_c))
+        candidates = list(session.execute(
+            select(Complaint.id, Complaint.text_masked)
+            .where(_visible_to(principal), related, Complaint.id != current.id,
+                   Complaint.received_at <= current.received_at)
+            .order_by(Complaint.received_at.desc()).limit(SIMILAR_CANDIDATES)))
+        ranked = rank_similar(self.suggestions.model.vectorizer.preprocessor, current.text_masked,
+                              [text for _, text in candidates], k)
+        ids = [candidates[i][0] for i, _ in ranked]
+        rows = {c.id: c for c in session.scalars(select(Complaint).where(Complaint.id.in_(ids)))}
+        finals = dict(session.execute(select(Resolution.complaint_id, Resolution.final_agency)
+                                      .where(Resolution.complaint_id.in_(ids))).all())
+        return [{"id": c.id, "similarity": round(score, 3), "text": c.text_masked, "status": c.status,
+                 "received_at": iso(c.received_at), "agency": finals.get(c.id) or c.agency, "category": c.category}
+                for c, score in ((rows[candidates[i][0]], score) for i, score in ranked)]
 
     @staticmethod
     def _latest_many(session: Session, ids: list[int]) -> dict[int, Suggestion]:
@@ -354,6 +411,91 @@ class ComplaintService:
             _audit(session, principal, "complaint.resolved", complaint_id, final_agency=final_agency)
             return {"id": complaint_id, "status": "resolved", "revision": complaint.revision}
 
+    @staticmethod
+    def _weekly(session: Session, now: datetime) -> dict:
+        """The last `STATS_WEEKS` weeks: complaints received per week by category and by agency; per model
+        version and week, suggestions made, share needing review, decisions and share accepted as
+        suggested (top-1), and the most frequent corrections (suggested -> decided agency)."""
+        since = now - timedelta(weeks=STATS_WEEKS)
+        week = _week(session, Complaint.received_at)
+
+        def series(column) -> list[dict]:
+            rows = session.execute(select(week, column, func.count()).where(Complaint.received_at >= since)
+                                   .group_by(week, column).order_by(week))
+            return [{"week": w, "code": code or "", "count": n} for w, code, n in rows]
+
+        suggested_week = _week(session, Suggestion.created_at)
+        quality: dict[tuple[str, str], dict] = {}
+        for version, w, n, review in session.execute(
+                select(Suggestion.model_version, suggested_week, func.count(), func.sum(cast(Suggestion.needs_review,
+                                                                                             Integer)))
+                .where(Suggestion.created_at >= since).group_by(Suggestion.model_version, suggested_week)):
+            quality[(version, w)] = {"model_version": version, "week": w, "suggestions": n,
+                                     "needs_review_share": round((review or 0) / n, 4), "decisions": 0,
+                                     "accepted_top1": None}
+        decided_week = _week(session, Decision.decided_at)
+        for version, w, n, top1 in session.execute(
+                select(Suggestion.model_version, decided_week, func.count(), func.sum(cast(Decision.matched_top1,
+                                                                                           Integer)))
+                .join(Suggestion, Decision.suggestion_id == Suggestion.id)
+                .where(Decision.decided_at >= since).group_by(Suggestion.model_version, decided_week)):
+            row = quality.setdefault((version, w), {"model_version": version, "week": w, "suggestions": 0,
+                                                    "needs_review_share": None})
+            row.update(decisions=n, accepted_top1=round((top1 or 0) / n, 4))
+        latest_decision = select(func.max(Decision.id)).group_by(Decision.complaint_id)
+        corrections = session.execute(
+            select(Suggestion.model_version, Complaint.suggested_agency, Decision.agency, func.count().label("n"))
+            .join(Suggestion, Decision.suggestion_id == Suggestion.id).join(Complaint, Decision.complaint_id == Complaint.id)
+            .where(Decision.id.in_(latest_decision), Decision.matched_top1.is_(False))
+            .group_by(Suggestion.model_version, Complaint.suggested_agency, Decision.agency)
+            .order_by(func.count().desc()).limit(20))
+        return {"weekly_by_category": series(func.coalesce(Complaint.category, Complaint.suggested_category)),
+                "weekly_by_agency": series(func.coalesce(Complaint.agency, Complaint.suggested_agency)),
+                "weekly_quality": _mark_sharp_falls(sorted(quality.values(),
+                                                           key=lambda r: (r["model_version"], r["week"]))),
+                "top_corrections": [{"model_version": v, "suggested": a or "", "decided": d, "count": n}
+                                    for v, a, d, n in corrections]}
+
+    # ---- bulk accept ------------------------------------------------------------------------------
+    def bulk_candidates(self, session: Session, principal: Principal, ids: object, threshold: object) -> dict:
+        """Which of the selected complaints a bulk accept at `threshold` would route, and the error rate
+        expected there (out-of-fold, from the model card). Flagged complaints are never bulk-accepted."""
+        principal.require("decide")
+        ids, threshold = _bulk_arguments(ids, threshold)
+        eligible, skipped = [], []
+        latest = self._latest_many(session, ids)
+        visible = {c.id: c for c in session.scalars(select(Complaint).where(Complaint.id.in_(ids),
+                                                                           _visible_to(principal)))}
+        for complaint_id in ids:
+            reason = _bulk_refusal(visible.get(complaint_id), latest.get(complaint_id), threshold)
+            if reason:
+                skipped.append({"id": complaint_id, "reason": reason})
+            else:
+                eligible.append(complaint_id)
+        return {"threshold": threshold, "selected": len(ids), "eligible": eligible, "skipped": skipped,
+                "expected_error_rate": self.suggestions.expected_error_rate(threshold)}
+
+    def bulk_accept(self, session_factory, principal: Principal, ids: object, threshold: object) -> dict:
+        """Route each eligible selected complaint to its top suggestion (decisions marked `bulk`).
+
+        Each complaint is decided in its own transaction at the revision it had when checked, so a
+        complaint someone decided meanwhile is skipped (`conflict`), never overwritten."""
+        with session_factory() as session:
+            plan = self.bulk_candidates(session, principal, ids, threshold)
+            rows = {c.id: (c.revision, c.suggested_category, c.suggested_agency)
+                    for c in session.scalars(select(Complaint).where(Complaint.id.in_(plan["eligible"])))}
+        accepted, skipped = [], list(plan["skipped"])
+        for complaint_id in plan["eligible"]:
+            revision, category, agency = rows[complaint_id]
+            try:
+                self.decide(session_factory, principal, complaint_id,
+                            {"category": category, "agency": agency, "misinformation": False,
+                             "expected_revision": revision}, bulk=True)
+                accepted.append(complaint_id)
+            except (Conflict, InputError) as exc:
+                skipped.append({"id": complaint_id, "reason": "conflict" if isinstance(exc, Conflict) else exc.code})
+        return {**plan, "accepted": accepted, "skipped": skipped}
+
     # ---- re-scoring the queue -------------------------------------------------------------------------
     def rescore_pending(self, session_factory, since: datetime | None = None, dry_run: bool = False,
                         batch: int = 500) -> dict:
@@ -437,12 +579,58 @@ class ComplaintService:
             per_version[version].update(decisions=n, accepted_top1=round(top1 / n, 4),
                                         accepted_top3=round(top3 / n, 4))
         return {"total": session.scalar(select(func.count()).select_from(Complaint)),
+                **self._weekly(session, now),
                 "by_status": counts(Complaint.status),
                 "by_category": counts(func.coalesce(Complaint.category, Complaint.suggested_category)),
                 "by_agency": counts(routed_to),
                 "overdue": session.scalar(select(func.count()).select_from(Complaint).where(late)),
                 "overdue_by_agency": counts(routed_to, late),
                 "model_versions": per_version}
+
+
+def _week(session: Session, column):
+    """SQL for the Monday (YYYY-MM-DD, UTC) of the week of `column`, on SQLite and PostgreSQL."""
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(column, "weekday 0", "-6 days")
+    return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
+
+
+def _mark_sharp_falls(rows: list[dict]) -> list[dict]:
+    """Set `sharp_fall` on weeks whose top-1 acceptance fell by `SHARP_FALL` or more from the same model
+    version's previous week with decisions (both weeks with at least `SHARP_FALL_MIN_DECISIONS`)."""
+    previous: dict[str, float] = {}
+    for row in rows:
+        row["sharp_fall"] = False
+        if row["accepted_top1"] is None or row["decisions"] < SHARP_FALL_MIN_DECISIONS:
+            continue
+        before = previous.get(row["model_version"])
+        row["sharp_fall"] = before is not None and before - row["accepted_top1"] >= SHARP_FALL
+        previous[row["model_version"]] = row["accepted_top1"]
+    return rows
+
+
+def _bulk_arguments(ids: object, threshold: object) -> tuple[list[int], float]:
+    if not isinstance(ids, list) or not 1 <= len(ids) <= MAX_BULK or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise InputError("invalid_ids", f"'ids' must be a list of 1 to {MAX_BULK} complaint ids")
+    if not isinstance(threshold, int | float) or isinstance(threshold, bool) or not 0 <= threshold <= 1:
+        raise InputError("invalid_threshold", "'threshold' must be a number from 0 to 1")
+    return list(dict.fromkeys(ids)), float(threshold)
+
+
+def _bulk_refusal(complaint: Complaint | None, latest: Suggestion | None, threshold: float) -> str | None:
+    """Why a complaint may not be bulk-accepted, or None when it may."""
+    if complaint is None:
+        return "not_found"
+    if complaint.flagged or complaint.status == "needs_verification":
+        return "needs_verification"
+    if complaint.status != "pending_review":
+        return "not_awaiting_review"
+    if latest is None or not complaint.suggested_agency or not complaint.suggested_category:
+        return "no_suggestion"
+    if (latest.top_agency_probability or 0.0) < threshold:
+        return "below_threshold"
+    return None
 
 
 def _encode_cursor(due: datetime, complaint_id: int) -> str:

@@ -61,3 +61,36 @@ def max_upload_bytes() -> int:
 def reload_seconds() -> float:
     """How often a running service checks for a newly activated model (`TRIAGE_RELOAD_SECONDS`, 2)."""
     return float(os.environ.get("TRIAGE_RELOAD_SECONDS", "2"))
+
+
+def login_lockout() -> tuple[int, int]:
+    """(failed logins in a row that lock an account, minutes it stays locked):
+    `TRIAGE_LOGIN_MAX_FAILURES` (5) and `TRIAGE_LOGIN_LOCK_MINUTES` (15)."""
+    return int(os.environ.get("TRIAGE_LOGIN_MAX_FAILURES", "5")), int(os.environ.get("TRIAGE_LOGIN_LOCK_MINUTES", "15"))
+
+
+def secret_key() -> str:
+    """Key signing web sessions and CSRF tokens: `TRIAGE_SECRET_KEY`, else one generated once and kept in
+    `instance/secret_key` (mode 0600) so every worker and restart shares it."""
+    if os.environ.get("TRIAGE_SECRET_KEY"):
+        return os.environ["TRIAGE_SECRET_KEY"]
+    import secrets
+
+    path = PROJECT_ROOT / "instance" / "secret_key"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}")
+        tmp.write_text(secrets.token_hex(32), encoding="utf-8")
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # fails when another process made the key first: then theirs is used
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+def secure_cookies() -> bool:
+    """Mark the session cookie `Secure` (`TRIAGE_SECURE_COOKIES=1`; set it when served over HTTPS)."""
+    return os.environ.get("TRIAGE_SECURE_COOKIES", "0") == "1"

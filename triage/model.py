@@ -71,6 +71,19 @@ def coverage_at_precision(confidence: np.ndarray, correct: np.ndarray, precision
     return (last + 1) / len(order), float(confidence[order][last])
 
 
+def precision_curve(confidence: np.ndarray, correct: np.ndarray) -> list[dict]:
+    """For thresholds 0.30, 0.31, ... 0.99: the share of rows at or above it and their accuracy
+    (what a bulk accept at that threshold would route, and how often rightly)."""
+    curve = []
+    for threshold in np.round(np.arange(0.30, 1.0, 0.01), 2):
+        kept = confidence >= threshold
+        if not kept.any():
+            break
+        curve.append({"threshold": float(threshold), "coverage": round(float(kept.mean()), 4),
+                      "precision": round(float(correct[kept].mean()), 4), "n": int(kept.sum())})
+    return curve
+
+
 class SigmoidLinear:
     """Linear scores turned into probabilities by per-class Platt (sigmoid) calibration.
 
@@ -284,7 +297,8 @@ class TriageModel:
             coverage, cut = coverage_at_precision(P.max(1), pred == y, self.review_precision)
             self.thresholds[name] = cut
             self.metrics["out_of_fold"][name] = {"n": len(y), "accuracy": float((pred == y).mean()),
-                                                 "coverage_at_95_precision": float(coverage)}
+                                                 "coverage_at_95_precision": float(coverage),
+                                                 "precision_curve": precision_curve(P.max(1), pred == y)}
 
     def _card(self, texts: list[str], labels: dict[str, np.ndarray]) -> dict:
         digest = hashlib.sha256()

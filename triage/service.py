@@ -118,6 +118,13 @@ class SuggestionService:
         """Suggestions with explanations for already validated texts."""
         return [self._named(s) for s in self.model.suggest_many(texts, districts, explain=True)]
 
+    def expected_error_rate(self, threshold: float) -> float | None:
+        """Share of wrong top-1 agencies among out-of-fold suggestions at or above `threshold` (from the
+        model card's precision curve); None when the card has no curve point at or below it."""
+        curve = self.model.metrics.get("out_of_fold", {}).get("agency", {}).get("precision_curve", [])
+        points = [p for p in curve if p["threshold"] <= threshold + 1e-9]
+        return round(1 - points[-1]["precision"], 4) if points else None
+
     def known_codes(self, kind: str) -> set[str]:
         """Codes a human may choose: the taxonomy's plus the labels the active model learned."""
         table = self.taxonomy.categories if kind == "category" else self.taxonomy.agencies

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import time
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request, send_file
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask import Blueprint, current_app, g, jsonify, request, send_file
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from triage.accounts import Forbidden, Principal, Unauthorized, authenticate
-from triage.complaints import Conflict, NotFound
-from triage.service import InputError, TextTooLong
+from triage import model_admin
+from triage.accounts import Principal, authenticate
+from triage.service import InputError
 from triage.store.db import ping
+from triage.web.common import list_filters, services
 from triage.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__)
@@ -23,14 +24,6 @@ blueprint = Blueprint("api", __name__)
 
 class BodyTooLarge(RequestEntityTooLarge):
     pass
-
-
-def services():
-    return current_app.extensions["triage"]
-
-
-def error(status: int, code: str, message: str, **extra):
-    return jsonify({"error": {"code": code, "message": message, **extra}}), status
 
 
 def principal() -> Principal:
@@ -103,26 +96,10 @@ def ingest():
     return jsonify(body), 201 if created else 200
 
 
-def _flag(name: str) -> bool | None:
-    value = request.args.get(name)
-    if value is None or value == "":
-        return None
-    if value.lower() in ("true", "1", "ya"):
-        return True
-    if value.lower() in ("false", "0", "tidak"):
-        return False
-    raise InputError(f"invalid_{name}", f"{name} must be true or false")
-
-
 @blueprint.get("/api/v1/complaints")
 def list_complaints():
     user = principal()
-    limit = request.args.get("limit", "50")
-    if not limit.isdigit():
-        raise InputError("invalid_limit", "limit must be between 1 and 200")
-    filters = {key: request.args.get(key) for key in ("status", "agency", "category", "received_from",
-                                                       "received_to", "cursor")}
-    filters.update(flagged=_flag("flagged"), overdue=_flag("overdue"), limit=int(limit))
+    filters = list_filters(request.args)
     with services().sessions() as session:
         return jsonify(services().complaints.list(session, user, filters))
 
@@ -138,6 +115,27 @@ def complaint_detail(complaint_id: int):
 def decide(complaint_id: int):
     user = principal()
     return jsonify(services().complaints.decide(services().sessions, user, complaint_id, json_body()))
+
+
+@blueprint.get("/api/v1/complaints/<int:complaint_id>/similar")
+def similar(complaint_id: int):
+    user = principal()
+    with services().sessions() as session:
+        return jsonify({"items": services().complaints.similar(session, user, complaint_id)})
+
+
+@blueprint.post("/api/v1/complaints/bulk-accept")
+def bulk_accept():
+    """Route the selected complaints to their top suggestion when it is at least `threshold` sure;
+    `"dry_run": true` only says which would be routed and the expected error rate."""
+    user = principal()
+    body = json_body()
+    if not isinstance(body, dict):
+        raise InputError("invalid_body", "body must be a JSON object with 'ids' and 'threshold'")
+    if body.get("dry_run"):
+        with services().sessions() as session:
+            return jsonify(services().complaints.bulk_candidates(session, user, body.get("ids"), body.get("threshold")))
+    return jsonify(services().complaints.bulk_accept(services().sessions, user, body.get("ids"), body.get("threshold")))
 
 
 @blueprint.post("/api/v1/complaints/<int:complaint_id>/resolution")
@@ -173,33 +171,17 @@ def stats():
         return jsonify(services().complaints.stats(session, user))
 
 
-def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(TextTooLong)
-    def too_long(exc: TextTooLong):
-        return error(413, exc.code, exc.message)
+@blueprint.get("/api/v1/models")
+def list_models():
+    return jsonify(model_admin.list_models(principal(), services().suggestions.registry_root))
 
-    @app.errorhandler(InputError)
-    def invalid(exc: InputError):
-        status = {"invalid_json": 400, "unsupported_media_type": 415}.get(exc.code, 422)
-        return error(status, exc.code, exc.message)
 
-    @app.errorhandler(Unauthorized)
-    def unauthorized(exc: Unauthorized):
-        return error(401, "unauthorized", str(exc))
+@blueprint.post("/api/v1/models/<version>/activate")
+def activate_model(version: str):
+    return jsonify(model_admin.activate(services().sessions, principal(), services().suggestions.registry_root,
+                                        version))
 
-    @app.errorhandler(Forbidden)
-    def forbidden(exc: Forbidden):
-        return error(403, "forbidden", str(exc))
 
-    @app.errorhandler(NotFound)
-    def not_found(exc: NotFound):
-        return error(404, "not_found", str(exc))
-
-    @app.errorhandler(Conflict)
-    def conflict(exc: Conflict):
-        return error(409, "conflict", str(exc), current_revision=exc.current_revision)
-
-    @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
-        code = {413: "body_too_large"}.get(exc.code, (exc.name or "error").lower().replace(" ", "_"))
-        return error(exc.code or 500, code, exc.description or exc.name)
+@blueprint.post("/api/v1/models/rollback")
+def rollback_model():
+    return jsonify(model_admin.rollback(services().sessions, principal(), services().suggestions.registry_root))

@@ -1,0 +1,190 @@
+"""Admin pages in Bahasa Indonesia: queue, complaint detail with decision, bulk accept, dashboard, models.
+
+Every page calls the same service functions as the JSON API (`triage.complaints`, `triage.model_admin`);
+this module only reads forms and query strings and renders templates.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from markupsafe import Markup, escape
+
+from triage import deadlines, model_admin
+from triage.complaints import AWAITING
+from triage.service import InputError
+from triage.web import charts
+from triage.web.auth import current_principal
+from triage.web.common import list_filters, services
+
+blueprint = Blueprint("admin", __name__)
+
+STATUS_NAMES = {"pending_review": "Menunggu tinjauan", "needs_verification": "Perlu verifikasi",
+                "routed": "Diteruskan", "resolved": "Selesai"}
+BULK_REASONS = {"needs_verification": "perlu verifikasi misinformasi", "not_awaiting_review": "sudah ditinjau",
+                "no_suggestion": "tanpa saran", "below_threshold": "di bawah ambang", "not_found": "tidak ditemukan",
+                "conflict": "diubah pengguna lain"}
+DEFAULT_BULK_THRESHOLD = 0.9
+
+
+def _queue_args() -> dict:
+    """The queue's query string without the cursor, with 'awaiting review' as the default status."""
+    args = {k: v for k, v in request.args.items() if k != "cursor" and v != ""}
+    args.setdefault("status", ",".join(AWAITING))
+    return args
+
+
+def _choices(kind: str) -> list[tuple[str, str]]:
+    suggestions = services().suggestions
+    return sorted((code, suggestions.taxonomy.name(kind, code)) for code in suggestions.known_codes(kind))
+
+
+@blueprint.app_template_filter("wib")
+def wib(iso: str | None) -> str:
+    """'2026-11-20T02:15:00Z' -> '20 Nov 2026 09.15 WIB'."""
+    if not iso:
+        return "–"
+    moment = datetime.fromisoformat(iso).astimezone(deadlines.LOCAL)
+    return f"{moment:%d %b %Y %H.%M} WIB"
+
+
+@blueprint.app_template_filter("age")
+def age(iso: str | None) -> str:
+    if not iso:
+        return "–"
+    delta = datetime.now(UTC) - datetime.fromisoformat(iso)
+    days = delta.days
+    return f"{days} hari" if days >= 1 else f"{max(0, delta.seconds // 3600)} jam"
+
+
+@blueprint.app_template_filter("pct")
+def pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+@blueprint.app_template_filter("highlight")
+def highlight(text: str, explanation: list[dict] | None) -> Markup:
+    """The text with the words that drove the suggestion wrapped in <mark> (everything else escaped)."""
+    words = {w for item in explanation or [] for w in item.get("words", []) if w}
+    if not words:
+        return escape(text)
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+                         + r")(?!\w)", re.IGNORECASE)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out += [escape(text[last:match.start()]), Markup("<mark>"), escape(match.group()), Markup("</mark>")]
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+@blueprint.get("/")
+def home():
+    current_principal()
+    return redirect(url_for("admin.queue"))
+
+
+@blueprint.get("/antrean")
+def queue():
+    user = current_principal()
+    args = _queue_args()
+    filters = list_filters(request.args, default_limit=50)
+    filters["status"] = args["status"]
+    with services().sessions() as db:
+        page = services().complaints.list(db, user, filters)
+    return render_template("antrean.html", user=user, page=page, args=args, status_names=STATUS_NAMES,
+                           agencies=_choices("agency"), categories=_choices("category"),
+                           threshold=DEFAULT_BULK_THRESHOLD)
+
+
+@blueprint.get("/pengaduan/<int:complaint_id>")
+def detail(complaint_id: int):
+    user = current_principal()
+    args = _queue_args()
+    complaints = services().complaints
+    with services().sessions() as db:
+        complaint = complaints.detail(db, user, complaint_id)
+        similar = complaints.similar(db, user, complaint_id)
+        around = complaints.neighbours(db, user, complaint_id, {**list_filters(request.args), **args})
+    return render_template("detail.html", user=user, c=complaint, s=complaint["suggestion"], similar=similar,
+                           around=around, args=args, status_names=STATUS_NAMES,
+                           agencies=_choices("agency"), categories=_choices("category"))
+
+
+@blueprint.post("/pengaduan/<int:complaint_id>/keputusan")
+def decide(complaint_id: int):
+    user = current_principal()
+    form = request.form
+    revision = form.get("expected_revision", "")
+    if not revision.lstrip("-").isdigit():
+        raise InputError("invalid_expected_revision", "expected_revision is missing")
+    payload = {"category": form.get("category", "").strip(), "agency": form.get("agency", "").strip(),
+               "misinformation": form.get("misinformation") == "1", "note": form.get("note") or None,
+               "expected_revision": int(revision)}
+    result = services().complaints.decide(services().sessions, user, complaint_id, payload)
+    flash(f"Pengaduan #{complaint_id} diteruskan ke {result['agency']} ({result['category']}).")
+    args = {k: v for k, v in request.args.items() if v}
+    next_id = form.get("next", "")
+    if next_id.isdigit():
+        return redirect(url_for("admin.detail", complaint_id=int(next_id), **args))
+    return redirect(url_for("admin.queue", **args))
+
+
+def _bulk_selection() -> tuple[list[int], float]:
+    source = request.form if request.method == "POST" else request.args
+    ids = [int(i) for i in source.getlist("ids") if i.isdigit()]
+    raw = source.get("ambang", str(DEFAULT_BULK_THRESHOLD)).replace(",", ".")
+    try:
+        threshold = float(raw)
+    except ValueError:
+        raise InputError("invalid_threshold", "ambang harus angka antara 0 dan 1") from None
+    if not ids:
+        raise InputError("invalid_ids", "Pilih minimal satu pengaduan di antrean.")
+    return ids, threshold
+
+
+@blueprint.route("/setujui-massal", methods=["GET", "POST"])
+def bulk_accept():
+    user = current_principal()
+    ids, threshold = _bulk_selection()
+    if request.method == "POST":
+        result = services().complaints.bulk_accept(services().sessions, user, ids, threshold)
+        flash(f"{len(result['accepted'])} pengaduan disetujui sesuai saran; {len(result['skipped'])} dilewati.")
+        return redirect(url_for("admin.queue"))
+    with services().sessions() as db:
+        plan = services().complaints.bulk_candidates(db, user, ids, threshold)
+    return render_template("massal.html", user=user, plan=plan, ids=ids, reasons=BULK_REASONS)
+
+
+@blueprint.get("/dasbor")
+def dashboard():
+    user = current_principal()
+    with services().sessions() as db:
+        stats = services().complaints.stats(db, user)
+    return render_template("dasbor.html", user=user, stats=stats, charts=charts.dashboard(stats),
+                           status_names=STATUS_NAMES)
+
+
+@blueprint.get("/model")
+def models():
+    user = current_principal()
+    listing = model_admin.list_models(user, services().suggestions.registry_root)
+    return render_template("model.html", user=user, listing=listing, serving=services().suggestions.model.version)
+
+
+@blueprint.post("/model/<version>/aktifkan")
+def activate(version: str):
+    user = current_principal()
+    model_admin.activate(services().sessions, user, services().suggestions.registry_root, version)
+    flash(f"Model {version} diaktifkan. Semua proses layanan beralih dalam beberapa detik.")
+    return redirect(url_for("admin.models"))
+
+
+@blueprint.post("/model/kembalikan")
+def rollback():
+    user = current_principal()
+    result = model_admin.rollback(services().sessions, user, services().suggestions.registry_root)
+    flash(f"Dikembalikan ke model {result['active']}.")
+    return redirect(url_for("admin.models"))

@@ -1,0 +1,61 @@
+"""Login and logout for the admin pages (signed session cookie; CSRF-protected forms)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+
+from triage.accounts import LockedOut, Principal, Unauthorized, active_principal, login
+from triage.web.common import services
+
+blueprint = Blueprint("auth", __name__)
+
+
+def current_principal() -> Principal:
+    """The logged-in user of this request (Unauthorized -> redirect to the login page)."""
+    if "principal" not in g:
+        with services().sessions() as db:
+            g.principal = active_principal(db, session.get("user_id"))
+        g.user_id = g.principal.id
+    return g.principal
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths are followed after login (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("admin.queue")
+
+
+@blueprint.route("/masuk", methods=["GET", "POST"])
+def login_page():
+    error = None
+    if request.method == "POST":
+        username = request.form.get("username", "").strip()
+        try:
+            with services().sessions.begin() as db:
+                try:
+                    user = login(db, username, request.form.get("password", ""))
+                except Unauthorized as exc:
+                    failure = exc  # committed below with the failure count
+                else:
+                    failure = None
+            if failure:
+                raise failure
+        except LockedOut as exc:
+            error = f"Terlalu banyak percobaan gagal. Akun dikunci sampai {exc.until:%H:%M} UTC."
+        except Unauthorized:
+            error = "Nama pengguna atau kata sandi salah."
+        else:
+            session.clear()
+            session.permanent = True
+            session["user_id"] = user.id
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("masuk.html", error=error), 401 if error else 200
+
+
+@blueprint.post("/keluar")
+def logout():
+    session.clear()
+    return redirect(url_for("auth.login_page"))

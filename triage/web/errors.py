@@ -1,0 +1,73 @@
+"""Library exceptions -> HTTP answers: JSON `{"error": {"code", "message"}}` under /api and for probes,
+an HTML page in Bahasa Indonesia elsewhere (a page that needs a login redirects to it)."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from triage.accounts import Forbidden, Unauthorized
+from triage.complaints import Conflict, NotFound
+from triage.model import ModelError
+from triage.service import InputError, TextTooLong
+
+TITLES = {400: "Permintaan tidak valid", 403: "Tidak diizinkan", 404: "Tidak ditemukan", 405: "Metode tidak diizinkan",
+          409: "Sudah diubah orang lain", 413: "Terlalu besar", 415: "Format tidak didukung", 422: "Isian tidak valid"}
+MESSAGES = {403: "Akun Anda tidak berhak membuka halaman atau pengaduan ini.",
+            404: "Halaman atau pengaduan yang dicari tidak ada.",
+            409: "Pengaduan ini sudah diubah pengguna lain. Muat ulang halaman lalu periksa kembali."}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
+
+
+def error(status: int, code: str, message: str, **extra):
+    if _wants_json():
+        return jsonify({"error": {"code": code, "message": message, **extra}}), status
+    return render_template("galat.html", status=status, code=code, title=TITLES.get(status, "Terjadi kesalahan"),
+                           message=MESSAGES.get(status, message)), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(TextTooLong)
+    def too_long(exc: TextTooLong):
+        return error(413, exc.code, exc.message)
+
+    @app.errorhandler(InputError)
+    def invalid(exc: InputError):
+        status = {"invalid_json": 400, "unsupported_media_type": 415}.get(exc.code, 422)
+        return error(status, exc.code, exc.message)
+
+    @app.errorhandler(Unauthorized)
+    def unauthorized(exc: Unauthorized):
+        if _wants_json():
+            return error(401, "unauthorized", str(exc))
+        return redirect(url_for("auth.login_page", next=request.full_path if request.method == "GET" else None))
+
+    @app.errorhandler(Forbidden)
+    def forbidden(exc: Forbidden):
+        return error(403, "forbidden", str(exc))
+
+    @app.errorhandler(NotFound)
+    def not_found(exc: NotFound):
+        return error(404, "not_found", str(exc))
+
+    @app.errorhandler(Conflict)
+    def conflict(exc: Conflict):
+        return error(409, "conflict", str(exc), current_revision=exc.current_revision)
+
+    @app.errorhandler(ModelError)
+    def model_error(exc: ModelError):
+        return error(409, "model_refused", str(exc))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return error(400, "csrf_failed", "Formulir kedaluwarsa atau tidak sah (token CSRF). Muat ulang halaman.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = {413: "body_too_large"}.get(exc.code, (exc.name or "error").lower().replace(" ", "_"))
+        return error(exc.code or 500, code, exc.description or exc.name)
+

@@ -1,0 +1,65 @@
+// Keyboard shortcuts for the admin pages. Everything also works without this script (links, buttons, forms).
+(function () {
+  "use strict";
+  const page = document.body.dataset.page;
+  const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  const rows = Array.from(document.querySelectorAll("tr[data-row]"));
+  let current = -1;
+
+  function select(index) {
+    if (!rows.length) return;
+    current = Math.max(0, Math.min(rows.length - 1, index));
+    rows.forEach((row, i) => row.classList.toggle("pilih", i === current));
+    const link = rows[current].querySelector("a");
+    if (link) link.focus();
+  }
+
+  function go(selector) {
+    const link = document.querySelector(selector);
+    if (link) window.location.assign(link.href);
+  }
+
+  function pick(n) {
+    const button = document.querySelector(`[data-pick="${n}"]`);
+    const field = document.querySelector('#putuskan input[name="agency"]');
+    if (!button || !field) return;
+    field.value = button.dataset.agency;
+    document.querySelectorAll("[data-pick]").forEach((b) => b.classList.toggle("dipilih", b === button));
+    document.querySelector('#putuskan button[type="submit"]').focus();
+  }
+
+  document.querySelectorAll("[data-pick]").forEach((b) => b.addEventListener("click", () => pick(b.dataset.pick)));
+  const helpButton = document.querySelector("[data-help]");
+  const help = document.getElementById("bantuan");
+  if (helpButton && help) helpButton.addEventListener("click", () => help.showModal());
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    const key = event.key;
+    if (key === "?" && help) { help.showModal(); event.preventDefault(); return; }
+    if (key === "/") {
+      const search = document.querySelector("[data-search]");
+      if (search) { search.focus(); event.preventDefault(); }
+      return;
+    }
+    if (page === "antrean") {
+      if (key === "j") select(current + 1);
+      else if (key === "k") select(current - 1);
+      else if (key === "Enter" && current >= 0) window.location.assign(rows[current].dataset.href);
+      else if (key === "x" && current >= 0) {
+        const box = rows[current].querySelector('input[type="checkbox"]');
+        if (box) box.checked = !box.checked;
+      } else return;
+      event.preventDefault();
+    } else if (page === "detail") {
+      if (key === "a") { const form = document.getElementById("setujui"); if (form) form.requestSubmit(); }
+      else if (key === "j") go("[data-next]");
+      else if (key === "k") go("[data-prev]");
+      else if (key === "g") go("[data-queue]");
+      else if (key === "m") { const box = document.querySelector('#putuskan input[name="misinformation"]'); if (box) box.checked = !box.checked; }
+      else if (/^[1-3]$/.test(key)) pick(key);
+      else return;
+      event.preventDefault();
+    }
+  });
+})();
