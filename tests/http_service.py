@@ -30,6 +30,13 @@ def triage(env: dict, *args: str) -> str:
     return result.stdout.strip()
 
 
+def set_password(env: dict, name: str, password: str) -> None:
+    """`triage users passwd NAME` with the password on standard input."""
+    result = subprocess.run([TRIAGE, "users", "passwd", name], input=password + "\n", capture_output=True, text=True,
+                            env={**os.environ, **env}, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+
+
 class Service:
     """`triage serve` on a free port; stopped by `stop()`."""
 

@@ -113,9 +113,10 @@ def test_bad_inputs(model_dir, tmp_path):
     assert "unknown format" in run("reclassify", no_text, "-o", tmp_path / "o.xlsx", "--model", model_dir).stderr
 
 
-def test_stdin_to_stdout(seed_frame, model_dir):
+def test_stdin_to_stdout(seed_frame, model_dir, tmp_path):
     csv_text = seed_frame.head(5)[["text"]].to_csv(index=False)
-    result = run("reclassify", "-", "-o", "-", "--model", model_dir, "--id-col", "", stdin=csv_text)
+    result = run("reclassify", "-", "-o", "-", "--model", model_dir, "--id-col", "", stdin=csv_text,
+                 cwd=tmp_path)  # rejects of a stdout run go to ./triage-rejects.csv
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("row,category,") and len(lines) == 6

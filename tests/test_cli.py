@@ -11,9 +11,9 @@ import pytest
 TRIAGE = str(Path(sys.executable).with_name("triage"))
 
 
-def run(*args, stdin=None, env=None):
+def run(*args, stdin=None, env=None, cwd=None):
     return subprocess.run([TRIAGE, *map(str, args)], capture_output=True, text=True, input=stdin, check=False,
-                          env={**os.environ, **(env or {})}, timeout=300)
+                          env={**os.environ, **(env or {})}, timeout=300, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pytest
 from http_service import Service, triage
 from sqlalchemy import create_engine, func, select, text
 
-from triage.store.tables import Complaint, Decision
+from triage.store.tables import AuditEvent, Complaint, Decision
 
 ROAD = "Jalan di depan pasar berlubang besar dan sudah dua minggu belum diperbaiki, motor sering jatuh"
 TRASH = "Sampah di TPS dekat balai RW menumpuk seminggu tidak diangkut, baunya menyengat"
@@ -201,6 +201,58 @@ def test_stats_acceptance_rates_match_a_scripted_scenario(service):
     assert after["total"] - before["total"] == 4
     assert new["per_agency"]["BPJSKES"]["accepted_top1"] == 0.0
     assert set(after["by_status"]) <= {"pending_review", "needs_verification", "routed", "resolved"}
+
+
+def test_similar_lists_the_earlier_near_duplicate_with_its_routing(service):
+    _, first = ingest(service, "dup-road-1", ROAD + " di RT 05")
+    coordinator = service.tokens["koordinator"]
+    service.call("POST", f"/api/v1/complaints/{first['id']}/decision", coordinator,
+                 {"category": "JALAN", "agency": "PUPR", "expected_revision": 0})
+    _, second = ingest(service, "dup-road-2", "Tolong, " + ROAD.lower() + " di RT 05!")
+    status, body = service.call("GET", f"/api/v1/complaints/{second['id']}/similar", coordinator)
+    assert status == 200
+    best = body["items"][0]
+    assert best["id"] == first["id"] and best["agency"] == "PUPR" and best["similarity"] > 0.5
+    assert all(item["id"] != second["id"] for item in body["items"]), "never itself"
+    status, body = service.call("GET", f"/api/v1/complaints/{first['id']}/similar", coordinator)
+    assert all(item["id"] != second["id"] for item in body["items"]), "only earlier complaints"
+
+
+def test_bulk_accept_dry_run_then_routes_only_eligible_complaints(service):
+    token = service.tokens["koordinator"]
+    _, items = service.call("POST", "/api/v1/complaints", service.tokens["integrasi"],
+                            [{"external_id": f"bulk-{i}", "text": text} for i, text in enumerate([TRASH, WATER, ROAD])])
+    ids = [item["id"] for item in items]
+    status, plan = service.call("POST", "/api/v1/complaints/bulk-accept", token,
+                                {"ids": ids, "threshold": 0.0, "dry_run": True})
+    assert status == 200 and plan["eligible"] == ids and 0 <= plan["expected_error_rate"] <= 1
+    assert count(service, Decision, Decision.complaint_id.in_(ids)) == 0, "a dry run stores nothing"
+    service.call("POST", f"/api/v1/complaints/{ids[0]}/decision", token,
+                 {"category": "SAMPAH", "agency": "DLH", "expected_revision": 0})
+    status, result = service.call("POST", "/api/v1/complaints/bulk-accept", token, {"ids": ids, "threshold": 0.0})
+    assert status == 200 and result["accepted"] == ids[1:]
+    assert result["skipped"] == [{"id": ids[0], "reason": "not_awaiting_review"}]
+    bulk = count(service, Decision, Decision.complaint_id.in_(ids), Decision.bulk.is_(True))
+    assert bulk == 2
+    status, result = service.call("POST", "/api/v1/complaints/bulk-accept", token, {"ids": [], "threshold": 0.5})
+    assert (status, result["error"]["code"]) == (422, "invalid_ids")
+    status, result = service.call("POST", "/api/v1/complaints/bulk-accept", token, {"ids": ids, "threshold": 2})
+    assert (status, result["error"]["code"]) == (422, "invalid_threshold")
+    assert service.call("POST", "/api/v1/complaints/bulk-accept", service.tokens["auditor"],
+                        {"ids": ids, "threshold": 0.5})[0] == 403
+
+
+def test_models_listing_and_activation_are_role_checked(service):
+    status, listing = service.call("GET", "/api/v1/models", service.tokens["auditor"])
+    assert status == 200 and listing["registry"] is True
+    [active] = [v for v in listing["versions"] if v["active"]]
+    assert active["metrics"]["agency"]["accuracy"] > 0.5
+    assert service.call("POST", f"/api/v1/models/{active['version']}/activate", service.tokens["auditor"])[0] == 403
+    status, body = service.call("POST", "/api/v1/models/nope/activate", service.tokens["koordinator"])
+    assert (status, body["error"]["code"]) == (409, "model_refused")
+    status, body = service.call("POST", f"/api/v1/models/{active['version']}/activate", service.tokens["koordinator"])
+    assert status == 200 and body["active"] == active["version"]
+    assert count(service, AuditEvent, AuditEvent.action == "model.activated") == 1
 
 
 def test_access_log_lines_are_json_without_complaint_text(service):

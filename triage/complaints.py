@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Integer, and_, cast, func, or_, select, update
+from sqlalchemy import Integer, and_, case, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -412,17 +413,42 @@ class ComplaintService:
             return {"id": complaint_id, "status": "resolved", "revision": complaint.revision}
 
     @staticmethod
+    def _counts(session: Session, now: datetime) -> dict:
+        """Totals by status, category and agency (decided, else suggested) and overdue ones, from one
+        scan of the dashboard index."""
+        late = and_(Complaint.status != "resolved", Complaint.due_at < now)
+        category = func.coalesce(Complaint.category, Complaint.suggested_category)
+        agency = func.coalesce(Complaint.agency, Complaint.suggested_agency)
+        out = {"total": 0, "by_status": Counter(), "by_category": Counter(), "by_agency": Counter(), "overdue": 0,
+               "overdue_by_agency": Counter()}
+        rows = select(Complaint.status.label("status"), category.label("category"), agency.label("agency"),
+                      case((late, 1), else_=0).label("overdue")).subquery()
+        # status last: grouping by it first makes SQLite walk the status index and read every row
+        grouping = (rows.c.category, rows.c.agency, rows.c.status, rows.c.overdue)
+        for cat, ag, status, overdue, n in session.execute(select(*grouping, func.count()).group_by(*grouping)):
+            out["total"] += n
+            out["by_status"][status] += n
+            out["by_category"][cat or ""] += n
+            out["by_agency"][ag or ""] += n
+            if overdue:
+                out["overdue"] += n
+                out["overdue_by_agency"][ag or ""] += n
+        return {k: dict(v) if isinstance(v, Counter) else v for k, v in out.items()}
+
+    @staticmethod
     def _weekly(session: Session, now: datetime) -> dict:
         """The last `STATS_WEEKS` weeks: complaints received per week by category and by agency; per model
         version and week, suggestions made, share needing review, decisions and share accepted as
         suggested (top-1), and the most frequent corrections (suggested -> decided agency)."""
         since = now - timedelta(weeks=STATS_WEEKS)
         week = _week(session, Complaint.received_at)
-
-        def series(column) -> list[dict]:
-            rows = session.execute(select(week, column, func.count()).where(Complaint.received_at >= since)
-                                   .group_by(week, column).order_by(week))
-            return [{"week": w, "code": code or "", "count": n} for w, code, n in rows]
+        category = func.coalesce(Complaint.category, Complaint.suggested_category)
+        agency = func.coalesce(Complaint.agency, Complaint.suggested_agency)
+        by_category, by_agency = Counter(), Counter()
+        for w, cat, ag, n in session.execute(select(week, category, agency, func.count())
+                                             .where(Complaint.received_at >= since).group_by(week, category, agency)):
+            by_category[(w, cat or "")] += n
+            by_agency[(w, ag or "")] += n
 
         suggested_week = _week(session, Suggestion.created_at)
         quality: dict[tuple[str, str], dict] = {}
@@ -449,8 +475,8 @@ class ComplaintService:
             .where(Decision.id.in_(latest_decision), Decision.matched_top1.is_(False))
             .group_by(Suggestion.model_version, Complaint.suggested_agency, Decision.agency)
             .order_by(func.count().desc()).limit(20))
-        return {"weekly_by_category": series(func.coalesce(Complaint.category, Complaint.suggested_category)),
-                "weekly_by_agency": series(func.coalesce(Complaint.agency, Complaint.suggested_agency)),
+        return {"weekly_by_category": [{"week": w, "code": c, "count": n} for (w, c), n in sorted(by_category.items())],
+                "weekly_by_agency": [{"week": w, "code": c, "count": n} for (w, c), n in sorted(by_agency.items())],
                 "weekly_quality": _mark_sharp_falls(sorted(quality.values(),
                                                            key=lambda r: (r["model_version"], r["week"]))),
                 "top_corrections": [{"model_version": v, "suggested": a or "", "decided": d, "count": n}
@@ -549,13 +575,6 @@ class ComplaintService:
         """
         principal.require("stats")
         now = utcnow()
-        late = and_(Complaint.status != "resolved", Complaint.due_at < now)
-        routed_to = func.coalesce(Complaint.agency, Complaint.suggested_agency)
-
-        def counts(column, where=True):
-            return {k or "": n for k, n in session.execute(
-                select(column, func.count()).where(where).group_by(column))}
-
         latest_decision = select(func.max(Decision.id)).group_by(Decision.complaint_id)
         per_version = {version: {"suggestions": n, "decisions": 0, "accepted_top1": None, "accepted_top3": None,
                                  "per_agency": {}}
@@ -578,13 +597,7 @@ class ComplaintService:
         for version, (n, top1, top3) in totals.items():
             per_version[version].update(decisions=n, accepted_top1=round(top1 / n, 4),
                                         accepted_top3=round(top3 / n, 4))
-        return {"total": session.scalar(select(func.count()).select_from(Complaint)),
-                **self._weekly(session, now),
-                "by_status": counts(Complaint.status),
-                "by_category": counts(func.coalesce(Complaint.category, Complaint.suggested_category)),
-                "by_agency": counts(routed_to),
-                "overdue": session.scalar(select(func.count()).select_from(Complaint).where(late)),
-                "overdue_by_agency": counts(routed_to, late),
+        return {**self._counts(session, now), **self._weekly(session, now),
                 "model_versions": per_version}
 
 

@@ -72,10 +72,10 @@ def coverage_at_precision(confidence: np.ndarray, correct: np.ndarray, precision
 
 
 def precision_curve(confidence: np.ndarray, correct: np.ndarray) -> list[dict]:
-    """For thresholds 0.30, 0.31, ... 0.99: the share of rows at or above it and their accuracy
+    """For thresholds 0.00, 0.01, ... 0.99: the share of rows at or above it and their accuracy
     (what a bulk accept at that threshold would route, and how often rightly)."""
     curve = []
-    for threshold in np.round(np.arange(0.30, 1.0, 0.01), 2):
+    for threshold in np.round(np.arange(0.0, 1.0, 0.01), 2):
         kept = confidence >= threshold
         if not kept.any():
             break

@@ -53,7 +53,10 @@ class ApiToken(Base):
 
 class Complaint(Base):
     __tablename__ = "complaints"
-    __table_args__ = (Index("ix_complaints_status_due", "status", "due_at"),)
+    __table_args__ = (Index("ix_complaints_status_due", "status", "due_at"),
+                      # covers the dashboard's aggregates, so they never read the complaint texts
+                      Index("ix_complaints_dashboard", "received_at", "status", "category", "suggested_category",
+                            "agency", "suggested_agency", "due_at"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(120), unique=True)
@@ -85,6 +88,7 @@ class Complaint(Base):
 
 class Suggestion(Base):
     __tablename__ = "suggestions"
+    __table_args__ = (Index("ix_suggestions_week", "created_at", "model_version", "needs_review"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
@@ -102,6 +106,7 @@ class Suggestion(Base):
 
 class Decision(Base):
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_week", "decided_at", "suggestion_id", "matched_top1"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)

@@ -44,7 +44,7 @@ def register_error_handlers(app: Flask) -> None:
     def unauthorized(exc: Unauthorized):
         if _wants_json():
             return error(401, "unauthorized", str(exc))
-        return redirect(url_for("auth.login_page", next=request.full_path if request.method == "GET" else None))
+        return redirect(url_for("auth.login_page", next=request.full_path.rstrip("?") if request.method == "GET" else None))
 
     @app.errorhandler(Forbidden)
     def forbidden(exc: Forbidden):

@@ -1,0 +1,242 @@
+"""The admin UI in a real browser (Debian Chromium driven by Playwright) against `triage serve`.
+
+Every request to a host other than the service is blocked and recorded; the pages must render
+completely without any. Screenshots of the queue, a complaint and the dashboard go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from http_service import Service, set_password, triage
+from sqlalchemy import create_engine, select
+
+from triage.store.tables import Complaint, Decision
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PASSWORD = "kata-sandi-uji-123"
+
+if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+    pytest.skip(f"{CHROMIUM} is not installed (.ci/run installs it with apt-get)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api")
+
+COMPLAINTS = {
+    "road-1": "Jalan di depan pasar berlubang besar dan sudah dua minggu belum diperbaiki, motor sering jatuh",
+    "road-2": "Jalan depan pasar rusak berlubang parah, sudah dua minggu tidak diperbaiki, tolong segera",
+    "trash-1": "Sampah di TPS dekat balai RW menumpuk seminggu tidak diangkut, baunya menyengat",
+    "water-1": "Air PDAM di rumah kami mati sejak tiga hari, mohon segera diperbaiki",
+    "light-1": "Lampu PJU di gang 3 mati sudah seminggu, jalan gelap sekali kalau malam",
+    "hoax-1": "Sebarkan! Ada bansos 5 juta untuk semua warga, daftar lewat link bit.ly/bansos-cair sebelum dihapus",
+    "ktp-1": "Sudah tiga bulan KTP elektronik saya belum jadi, katanya blanko habis terus di disdukcapil",
+}
+
+
+@pytest.fixture(scope="module")
+def service(model_registry, tmp_path_factory):
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'triage.db'}"
+    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": url,
+           "TRIAGE_SECRET_KEY": "browser-test-secret"}
+    token = triage(env, "users", "add", "integrasi", "--role", "integration")
+    for name, role, agency in [("koordinator", "coordinator", None), ("dlh", "agency", "DLH")]:
+        triage(env, "users", "add", name, "--role", role, *(["--agency", agency] if agency else []))
+        set_password(env, name, PASSWORD)
+    server = Service(env, workers=2)
+    status, body = server.call("POST", "/api/v1/complaints", token,
+                               [{"external_id": key, "text": text, "district": "Kota Lama"}
+                                for key, text in COMPLAINTS.items()])
+    assert status == 201, body
+    server.ids = {item["external_id"]: item["id"] for item in body}
+    server.suggestions = {item["external_id"]: item["suggestion"] for item in body}
+    server.engine = create_engine(url)
+    yield server
+    server.engine.dispose()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+                  "--disable-background-networking", "--disable-component-update"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(browser, service):
+    """A fresh browser context (no cookies) whose every non-service request is blocked and recorded."""
+    context = browser.new_context(locale="id-ID", viewport={"width": 1300, "height": 900})
+    blocked, problems = [], []
+    service_host = urlsplit(service.base).netloc
+
+    def guard(route):
+        if urlsplit(route.request.url).netloc == service_host:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    expected_refusal = "Failed to load resource: the server responded with a status of 403"  # the 403 tests
+    page.on("console", lambda m: problems.append(m.text)
+            if m.type == "error" and not m.text.startswith(expected_refusal) else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.blocked, page.problems = blocked, problems
+    yield page
+    context.close()
+    assert blocked == [], f"pages asked for external hosts: {blocked}"
+    assert problems == [], f"browser errors (CSP violations, script errors): {problems}"
+
+
+def login(page, service, username: str) -> None:
+    page.goto(service.base + "/antrean")
+    assert "/masuk" in page.url, "an anonymous visit must land on the login page"
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/masuk" not in url)
+
+
+def decisions(service, external_id: str) -> list[Decision]:
+    with service.engine.connect() as connection:
+        complaint_id = service.ids[external_id]
+        return list(connection.execute(select(Decision).where(Decision.complaint_id == complaint_id)
+                                       .order_by(Decision.id)))
+
+
+def complaint(service, external_id: str):
+    with service.engine.connect() as connection:
+        return connection.execute(select(Complaint).where(Complaint.external_id == external_id)).one()
+
+
+def test_queue_renders_styled_and_sorted_with_screenshot(page, service):
+    login(page, service, "koordinator")
+    rows = page.locator("tr[data-row]")
+    assert rows.count() == len(COMPLAINTS)
+    header = page.locator("header.atas")
+    assert header.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(31, 111, 139)", "stylesheet loaded"
+    assert page.locator("tr[data-row] meter").count() >= len(COMPLAINTS) - 1, "confidence bars shown"
+    assert page.locator(".lencana.hoaks").count() >= 1, "the flagged complaint carries the badge"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "antrean.png"), full_page=True)
+
+
+def test_review_flagged_complaint_and_confirm_misinformation(page, service):
+    assert service.suggestions["hoax-1"]["misinformation"]["flag"], "the seed model flags the bansos chain message"
+    login(page, service, "koordinator")
+    page.select_option("select[name=flagged]", "true")
+    page.click("form.saring button[type=submit]")
+    page.click(f"a[href^='/pengaduan/{service.ids['hoax-1']}']")
+    panel = page.locator(".panel-hoaks")
+    assert "perlu diverifikasi" in panel.inner_text()
+    assert panel.locator("li").count() >= 1, "the cues found are listed as reasons"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "detail.png"), full_page=True)
+    page.keyboard.press("m")  # mark as misinformation, then save the decision form
+    assert page.locator("#putuskan input[name=misinformation]").is_checked()
+    page.locator("#putuskan input[name=agency]").fill("DISKOMINFO")
+    page.locator("#putuskan input[name=category]").fill("INFORMASI")
+    page.click("#putuskan button[type=submit]")
+    page.wait_for_selector(".pesan")
+    [decision] = decisions(service, "hoax-1")
+    assert decision.misinformation is True and decision.agency == "DISKOMINFO" and decision.bulk is False
+
+
+def test_accept_top_suggestion_with_the_keyboard_opens_the_next(page, service):
+    login(page, service, "koordinator")
+    page.goto(service.base + f"/pengaduan/{service.ids['road-2']}")
+    assert page.locator(f".serupa a[href='/pengaduan/{service.ids['road-1']}']").count() == 1, \
+        "the earlier near-identical road complaint is listed as similar"
+    page.goto(service.base + f"/pengaduan/{service.ids['road-1']}")
+    assert page.locator("[data-complaint-text] mark").count() >= 1, "the words behind the suggestion are highlighted"
+    top = service.suggestions["road-1"]["agency_top"][0]["code"]
+    next_link = page.locator("[data-next]")
+    expected_next = next_link.get_attribute("href").split("?")[0] if next_link.count() else None
+    page.keyboard.press("a")
+    page.wait_for_selector(".pesan")
+    [decision] = decisions(service, "road-1")
+    assert decision.agency == top and decision.matched_top1 is True
+    assert complaint(service, "road-1").status == "routed"
+    if expected_next:
+        assert page.url.split("?")[0].endswith(expected_next), "after a decision the next complaint opens"
+
+
+def test_pick_second_suggestion_and_correct_by_typing(page, service):
+    login(page, service, "koordinator")
+    page.goto(service.base + f"/pengaduan/{service.ids['water-1']}")
+    second = service.suggestions["water-1"]["agency_top"][1]["code"]
+    page.keyboard.press("2")
+    page.keyboard.press("Enter")  # focus moved to the save button
+    page.wait_for_selector(".pesan")
+    [picked] = decisions(service, "water-1")
+    assert picked.agency == second and picked.matched_top1 is False
+
+    page.goto(service.base + f"/pengaduan/{service.ids['trash-1']}")
+    top = service.suggestions["trash-1"]["agency_top"][0]["code"]
+    other = "SATPOLPP" if top != "SATPOLPP" else "DLH"
+    page.locator("#putuskan input[name=agency]").fill(other)
+    page.locator("#putuskan textarea[name=note]").fill("TPS liar, ditangani Satpol PP")
+    page.click("#putuskan button[type=submit]")
+    page.wait_for_selector(".pesan")
+    [corrected] = decisions(service, "trash-1")
+    assert corrected.agency == other and corrected.note == "TPS liar, ditangani Satpol PP"
+
+
+def test_bulk_accept_shows_count_and_expected_error_then_routes(page, service):
+    login(page, service, "koordinator")
+    chosen = ["light-1", "ktp-1", "road-2"]
+    for key in chosen:
+        page.check(f"input[name=ids][value='{service.ids[key]}']")
+    page.fill("input[name=ambang]", "0")
+    page.click("form.massal button[type=submit]")
+    page.wait_for_url("**/setujui-massal**")
+    eligible = int(page.locator("[data-eligible]").inner_text())
+    assert eligible == len(chosen)
+    assert "%" in page.locator("[data-error-rate]").inner_text(), "the expected error rate comes from the model card"
+    page.click("form[method=post] button.utama")
+    page.wait_for_selector(".pesan")
+    for key in chosen:
+        [decision] = decisions(service, key)
+        top = service.suggestions[key]["agency_top"][0]["code"]
+        assert decision.bulk is True and decision.agency == top
+
+
+def test_dashboard_draws_svg_charts(page, service):
+    login(page, service, "koordinator")
+    page.goto(service.base + "/dasbor")
+    assert page.locator("svg.chart").count() >= 3
+    assert page.locator("svg.chart rect").count() >= 3
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dasbor.png"), full_page=True)
+    page.goto(service.base + "/model")
+    assert page.locator("table.model tr.aktif").count() == 1
+
+
+def test_agency_user_sees_only_its_queue_and_cannot_open_others_by_url(page, service):
+    login(page, service, "dlh")
+    listed = page.locator("tr[data-row] a").all_inner_texts()
+    with service.engine.connect() as connection:
+        own = {row.id for row in connection.execute(select(Complaint).where(
+            (Complaint.agency == "DLH") | (Complaint.agency.is_(None) & (Complaint.suggested_agency == "DLH"))))}
+    assert {int(text.lstrip("#")) for text in listed} <= own
+    foreign = service.ids["road-1"]  # routed to PUPR
+    response = page.goto(service.base + f"/pengaduan/{foreign}")
+    assert response.status == 403
+    assert "Tidak diizinkan" in page.inner_text("h1")
+    assert COMPLAINTS["road-1"][:30] not in page.content()
+    response = page.goto(service.base + "/dasbor")
+    assert response.status == 403
+
+
+def test_access_log_never_holds_complaint_text(service):
+    log = service.read_log()
+    assert "berlubang" not in log and json.dumps("Sebarkan")[1:-1] not in log
