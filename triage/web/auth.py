@@ -32,22 +32,14 @@ def _safe_next(target: str | None) -> str:
 def login_page():
     error = None
     if request.method == "POST":
-        username = request.form.get("username", "").strip()
-        try:
-            with services().sessions.begin() as db:
-                try:
-                    user = login(db, username, request.form.get("password", ""))
-                except Unauthorized as exc:
-                    failure = exc  # committed below with the failure count
-                else:
-                    failure = None
-            if failure:
-                raise failure
-        except LockedOut as exc:
-            error = f"Terlalu banyak percobaan gagal. Akun dikunci sampai {exc.until:%H:%M} UTC."
-        except Unauthorized:
-            error = "Nama pengguna atau kata sandi salah."
-        else:
+        with services().sessions.begin() as db:  # failed attempts are committed too: they count to a lock-out
+            try:
+                user = login(db, request.form.get("username", "").strip(), request.form.get("password", ""))
+            except LockedOut as exc:
+                error = f"Terlalu banyak percobaan gagal. Akun dikunci sampai {exc.until:%H:%M} UTC."
+            except Unauthorized:
+                error = "Nama pengguna atau kata sandi salah."
+        if error is None:
             session.clear()
             session.permanent = True
             session["user_id"] = user.id
