@@ -269,6 +269,29 @@ def show_model(version) -> None:
     click.echo(card.read_text(encoding="utf-8"))
 
 
+@main.command("export-training")
+@click.option("-o", "--output", "output_path", required=True, help="CSV or .parquet file to write")
+@click.option("--extra", multiple=True, type=click.Path(), help="external resolved cases (CSV/Parquet, repeatable)")
+@click.option("--no-bulk", is_flag=True, help="leave out bulk-accepted decisions (they repeat the model's choice)")
+def export_training(output_path, extra, no_bulk) -> None:
+    """Write the humans' decisions as labelled, masked, de-duplicated training examples."""
+    from training.data import DataError
+    from training.export import decided_examples, with_extras
+
+    with _sessions()() as session:
+        frame = decided_examples(session, include_bulk=not no_bulk)
+    try:
+        frame = with_extras(frame, list(extra))
+    except DataError as exc:
+        _fail(str(exc))
+    if output_path.endswith(".parquet"):
+        frame.to_parquet(output_path, index=False)
+    else:
+        frame.to_csv(output_path, index=False)
+    bulk = int(frame.bulk.astype(bool).sum())
+    click.echo(f"{len(frame):,} examples ({bulk:,} bulk-accepted) -> {output_path}", err=True)
+
+
 @main.group()
 def users() -> None:
     """Users and API tokens (uses TRIAGE_DATABASE_URL or the SQLite file under instance/)."""

@@ -1,0 +1,58 @@
+"""`triage export-training`: decisions become masked, de-duplicated examples (SQLite and PostgreSQL)."""
+
+import os
+import subprocess
+
+import pandas as pd
+from http_service import TRIAGE
+
+from triage.accounts import add_user
+from triage.complaints import ComplaintService
+from triage.service import SuggestionService
+from triage.store.db import open_database
+
+PHONE_TEXT = "Sampah menumpuk di TPS pasar, hubungi saya 0812-3456-7890 kalau petugas datang"
+
+
+def test_export_uses_latest_decision_final_agency_masks_and_dedupes(database_url, seed_model, tmp_path):
+    _, sessions = open_database(database_url)
+    service = ComplaintService(SuggestionService(seed_model))
+    with sessions.begin() as session:
+        admin, _ = add_user(session, "admin", "coordinator")
+    texts = [PHONE_TEXT, "Jalan rusak di depan SD, mohon diperbaiki", "Jalan rusak di depan SD, mohon diperbaiki ",
+             "Lampu PJU mati di gang 3", "Air PDAM keruh sejak kemarin"]
+    results, _ = service.ingest(sessions, admin, [{"external_id": f"e{i}", "text": t} for i, t in enumerate(texts)])
+    ids = [r["id"] for r in results]
+
+    def decide(complaint_id, agency, category, revision, bulk=False):
+        service.decide(sessions, admin, complaint_id,
+                       {"category": category, "agency": agency, "expected_revision": revision}, bulk=bulk)
+
+    decide(ids[0], "DISHUB", "SAMPAH", 0)
+    decide(ids[0], "DLH", "SAMPAH", 1)  # a revised decision: the latest counts
+    decide(ids[1], "PUPR", "JALAN", 0)
+    decide(ids[2], "PUPR", "JALAN", 0)  # same masked text as ids[1]: one example
+    service.resolve(sessions, admin, ids[1], {"outcome": "diperbaiki", "final_agency": "DISPERKIM"})
+    decide(ids[3], "DISHUB", "PJU", 0, bulk=True)
+    extra = tmp_path / "lapor.csv"
+    pd.DataFrame({"text": ["Air PDAM keruh sejak kemarin", "Pungli di kantor kelurahan"],
+                  "agency": ["PDAM", "INSPEKTORAT"], "category": ["AIR", "APARATUR"]}).to_csv(extra, index=False)
+    out = tmp_path / "train.csv"
+    env = {**os.environ, "TRIAGE_DATABASE_URL": database_url}
+    run = subprocess.run([TRIAGE, "export-training", "-o", str(out), "--extra", str(extra)], env=env,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    frame = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert "0812" not in out.read_text() and "<telepon>" in frame.text.iloc[0]
+    by_text = dict(zip(frame.text, frame.agency, strict=True))
+    assert by_text[frame.text.iloc[0]] == "DLH"
+    assert by_text["Jalan rusak di depan SD, mohon diperbaiki"] == "DISPERKIM", "the resolution's agency wins"
+    assert len(frame) == 5, "two identical road texts collapse; the undecided complaint is left out; +1 extra"
+    assert frame.set_index("text").loc["Lampu PJU mati di gang 3", "bulk"] == "True"
+    assert frame.set_index("text").loc["Pungli di kantor kelurahan", "source"] == str(extra)
+    no_bulk = subprocess.run([TRIAGE, "export-training", "-o", str(out), "--no-bulk"], env=env, capture_output=True,
+                             text=True, timeout=120, check=False)
+    assert no_bulk.returncode == 0 and "Lampu PJU" not in out.read_text()
+    bad = subprocess.run([TRIAGE, "export-training", "-o", str(out), "--extra", str(tmp_path / "nope.csv")], env=env,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert bad.returncode == 2 and bad.stderr.startswith("triage: error:") and "nope.csv" in bad.stderr
