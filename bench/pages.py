@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 from common import ROOT
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from triage import deadlines, registry
 from triage.accounts import add_user, set_password
@@ -87,7 +87,7 @@ def fill(url: str, rows: int, model: TriageModel) -> None:
                 session.execute(insert(table), data[start:start + 5000])
     if url.startswith("postgresql"):
         with sessions.begin() as session:
-            session.execute(__import__("sqlalchemy").text("ANALYZE"))
+            session.execute(text("ANALYZE"))
 
 
 def measure(url: str, repeat: int) -> None:
