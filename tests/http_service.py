@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -11,10 +13,12 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))
+PASSWORD = "kata-sandi-uji-123"
 
 
 def free_port() -> int:
@@ -107,3 +111,35 @@ class Service:
         text = self.read_log()
         os.unlink(self.log.name)
         return text
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Browserless:
+    """A cookie-keeping HTTP client that does not follow redirects (to look at them)."""
+
+    def __init__(self, base: str):
+        self.base, self.jar = base, http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
+
+    def request(self, method: str, path: str, form: dict | None = None):
+        data = urllib.parse.urlencode(form).encode() if form is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        try:
+            with self.opener.open(req, timeout=30) as response:
+                return response.status, response.headers, response.read().decode(errors="replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers, exc.read().decode(errors="replace")
+
+    def csrf(self, path: str) -> str:
+        _, _, body = self.request("GET", path)
+        return re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
+
+    def login(self, username: str, password: str = PASSWORD, next_path: str = ""):
+        token = self.csrf("/masuk")
+        query = f"?next={urllib.parse.quote(next_path)}" if next_path else ""
+        return self.request("POST", "/masuk" + query, {"username": username, "password": password,
+                                                       "csrf_token": token})

@@ -40,7 +40,8 @@ COMPLAINTS = {
 def service(model_registry, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'triage.db'}"
     env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": url,
-           "TRIAGE_SECRET_KEY": "browser-test-secret"}
+           "TRIAGE_SECRET_KEY": "browser-test-secret", "TRIAGE_RELOAD_SECONDS": "0",
+           "TRIAGE_HOAX_INDEX": str(tmp_path_factory.mktemp("hoaxes") / "index.joblib")}
     token = triage(env, "users", "add", "integrasi", "--role", "integration")
     for name, role, agency in [("koordinator", "coordinator", None), ("dlh", "agency", "DLH")]:
         triage(env, "users", "add", name, "--role", role, *(["--agency", agency] if agency else []))
@@ -51,6 +52,7 @@ def service(model_registry, tmp_path_factory):
                                 for key, text in COMPLAINTS.items()])
     assert status == 201, body
     server.ids = {item["external_id"]: item["id"] for item in body}
+    server.token = token
     server.suggestions = {item["external_id"]: item["suggestion"] for item in body}
     server.engine = create_engine(url)
     yield server
@@ -235,6 +237,28 @@ def test_agency_user_sees_only_its_queue_and_cannot_open_others_by_url(page, ser
     assert COMPLAINTS["road-1"][:30] not in page.content()
     response = page.goto(service.base + "/dasbor")
     assert response.status == 403
+
+
+def test_confirmed_hoax_joins_the_catalogue_and_is_recognised_next_time(page, service):
+    """After the verdict (test above), the coordinator catalogues the claim; a later variant of the message is
+    matched, flagged for verification, and its page links the debunk."""
+    login(page, service, "koordinator")
+    page.goto(f"{service.base}/pengaduan/{service.ids['hoax-1']}")
+    page.fill("#katalog input[name=title]", "Bansos 5 juta lewat tautan")
+    page.fill("#katalog input[name=url]", "https://contoh.invalid/bantahan-bansos")
+    page.click("#katalog button[type=submit]")
+    page.wait_for_selector(".pesan")
+    assert "katalog hoaks" in page.locator(".pesan").inner_text()
+    [decision] = decisions(service, "hoax-1")
+    assert decision.hoax_id is not None, "the verdict is linked to the new catalogue entry"
+    status, [repeat] = service.call("POST", "/api/v1/complaints", service.token, [
+        {"external_id": "hoax-2", "text": "benarkah ada bansos 5 juta utk semua warga? disuruh daftar lewat link "
+                                          "bit.ly/bansos-cair sebelum dihapus"}])
+    assert status == 201 and repeat["status"] == "needs_verification"
+    page.goto(f"{service.base}/pengaduan/{repeat['id']}")
+    panel = page.locator(".panel-hoaks")
+    assert "Mirip hoaks yang sudah dibantah" in panel.inner_text()
+    assert panel.locator("a").get_attribute("href") == "https://contoh.invalid/bantahan-bansos"
 
 
 def test_access_log_never_holds_complaint_text(service):

@@ -2,7 +2,9 @@ import json
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
+from conftest import SHARED_DATASETS
 
 from triage.model import OTHER, IncompatibleModelError, TriageModel, coverage_at_precision
 
@@ -110,3 +112,24 @@ def test_char_ngrams_match_scikit_learn_char_wb(seed_frame):
     expected = reference.fit_transform([" ".join(d) for d in docs])
     assert ours.vocabulary_ == reference.vocabulary_
     assert np.allclose(ours.transform(docs).toarray(), expected.toarray(), atol=1e-6)
+
+
+def test_seed_model_catches_held_back_misinformation_and_spares_real_complaints(seed_frame):
+    """A fixed 20 % split of the seed corpus: the held-back hoax repetitions are flagged, genuine complaints
+    (hard negatives included) are not; on real Purbalingga complaints at most 1 % are flagged."""
+    from sklearn.model_selection import train_test_split
+
+    train, test = train_test_split(seed_frame, test_size=0.2, random_state=0, stratify=seed_frame.misinformation)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = TriageModel().fit(train.text, train.category, train.agency, train.misinformation, train.district)
+    flags = np.array([s["misinformation"]["flag"] for s in model.suggest_many(test.text.tolist())])
+    hoax = test.misinformation.to_numpy() == "1"
+    assert flags[hoax].mean() >= 0.9, f"caught only {flags[hoax].mean():.0%} of {hoax.sum()} held-back hoaxes"
+    assert flags[~hoax].mean() <= 0.02, f"flagged {flags[~hoax].mean():.1%} of genuine held-back complaints"
+    purbalingga = SHARED_DATASETS / "purbalingga" / "complaints_train.csv"
+    if not purbalingga.is_file():
+        pytest.skip(f"{purbalingga} not present (the shared datasets are not on this machine)")
+    texts = pd.read_csv(purbalingga, dtype=str, keep_default_na=False).text.tolist()
+    rate = np.mean([s["misinformation"]["flag"] for s in model.suggest_many(texts)])
+    assert rate <= 0.01, f"flagged {rate:.1%} of real Purbalingga complaints"

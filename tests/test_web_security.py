@@ -2,51 +2,11 @@
 
 from __future__ import annotations
 
-import http.cookiejar
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
-
 import pytest
-from http_service import Service, set_password, triage
+from http_service import PASSWORD, Browserless, Service, set_password, triage
 from sqlalchemy import create_engine, func, select
 
 from triage.store.tables import AuditEvent, Decision
-
-PASSWORD = "kata-sandi-uji-123"
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browserless:
-    """A cookie-keeping HTTP client that does not follow redirects (to look at them)."""
-
-    def __init__(self, base: str):
-        self.base, self.jar = base, http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), NoRedirect)
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        data = urllib.parse.urlencode(form).encode() if form is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method)
-        try:
-            with self.opener.open(req, timeout=30) as response:
-                return response.status, response.headers, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.headers, exc.read().decode()
-
-    def csrf(self, path: str) -> str:
-        _, _, body = self.request("GET", path)
-        return re.search(r'name="csrf_token" value="([^"]+)"', body).group(1)
-
-    def login(self, username: str, password: str = PASSWORD, next_path: str = ""):
-        token = self.csrf("/masuk")
-        query = f"?next={urllib.parse.quote(next_path)}" if next_path else ""
-        return self.request("POST", "/masuk" + query, {"username": username, "password": password,
-                                                       "csrf_token": token})
 
 
 @pytest.fixture(scope="module")

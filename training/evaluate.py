@@ -46,7 +46,7 @@ def evaluate(model: TriageModel, frame: pd.DataFrame, columns: Columns | None = 
     for head, (classes, P) in probs.items():
         raw = column_or_none(frame, columns.labels()[head])
         if head == "misinformation":
-            result[head] = _misinfo_metrics(model, classes, P, raw)
+            result[head] = _misinfo_metrics(model, texts, classes, P, raw)
             continue
         if raw is None:
             continue
@@ -58,9 +58,9 @@ def evaluate(model: TriageModel, frame: pd.DataFrame, columns: Columns | None = 
     return result, details
 
 
-def _misinfo_metrics(model: TriageModel, classes: np.ndarray, P: np.ndarray, raw) -> dict:
+def _misinfo_metrics(model: TriageModel, texts: list[str], classes: np.ndarray, P: np.ndarray, raw) -> dict:
     score = P[:, list(classes).index("1")]
-    flag = score >= model.thresholds.get("misinformation", 0.5)
+    flag = model.misinformation_flags(texts, score)
     out: dict = {"flag_rate": float(flag.mean()), "threshold": model.thresholds.get("misinformation", 0.5)}
     if raw is None:
         return out
@@ -76,31 +76,42 @@ def _misinfo_metrics(model: TriageModel, classes: np.ndarray, P: np.ndarray, raw
     return out
 
 
-def write_report(result: dict, details: dict, model: TriageModel, directory: str | Path) -> Path:
-    """HTML report with a per-class table and a confusion-matrix PNG for each labelled head."""
+def pyplot():
+    """matplotlib's pyplot on the non-interactive Agg backend (imported only when a report is written)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def confusion_png(y, pred, labels: list[str], title: str, path: Path) -> None:
+    """Row-normalised confusion matrix of `labels` as a PNG."""
+    plt = pyplot()
+    cm = confusion_matrix(y, pred, labels=labels)
+    size = max(5, 0.35 * len(labels) + 3)
+    fig, ax = plt.subplots(figsize=(size, size))
+    ax.imshow(cm / np.maximum(cm.sum(axis=1, keepdims=True), 1), cmap="Blues", vmin=0, vmax=1)
+    ax.set_xticks(range(len(labels)), [lbl[:28] for lbl in labels], rotation=90, fontsize=7)
+    ax.set_yticks(range(len(labels)), [lbl[:28] for lbl in labels], fontsize=7)
+    ax.set_xlabel("prediksi")
+    ax.set_ylabel("label")
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(result: dict, details: dict, model: TriageModel, directory: str | Path) -> Path:
+    """HTML report with a per-class table and a confusion-matrix PNG for each labelled head."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     sections = []
     for head, (y, pred) in details.items():
         labels = sorted(set(y) | set(pred))
-        cm = confusion_matrix(y, pred, labels=labels)
-        size = max(5, 0.35 * len(labels) + 3)
-        fig, ax = plt.subplots(figsize=(size, size))
-        ax.imshow(cm / np.maximum(cm.sum(axis=1, keepdims=True), 1), cmap="Blues", vmin=0, vmax=1)
-        ax.set_xticks(range(len(labels)), [lbl[:28] for lbl in labels], rotation=90, fontsize=7)
-        ax.set_yticks(range(len(labels)), [lbl[:28] for lbl in labels], fontsize=7)
-        ax.set_xlabel("prediksi")
-        ax.set_ylabel("label")
-        ax.set_title(f"{head}: matriks kebingungan (baris dinormalisasi)")
-        fig.tight_layout()
         png = f"confusion_{head}.png"
-        fig.savefig(directory / png, dpi=110)
-        plt.close(fig)
+        confusion_png(y, pred, labels, f"{head}: matriks kebingungan (baris dinormalisasi)", directory / png)
         p, r, f, s = precision_recall_fscore_support(y, pred, labels=labels, zero_division=0)
         rows = "".join(f"<tr><td>{html.escape(str(lbl))}</td><td>{pi:.3f}</td><td>{ri:.3f}</td><td>{fi:.3f}</td>"
                        f"<td>{si}</td></tr>" for lbl, pi, ri, fi, si in zip(labels, p, r, f, s))

@@ -4,22 +4,54 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from training.data import Columns, DataError, column_or_none, read_tables
+import pandas as pd
+
+from training.data import Columns, DataError, column_or_none, read_table, read_tables
 from triage import registry
 from triage.config import data_dir
 from triage.model import TriageModel
 
+HOAX_LABELS = {"hoax": "1", "hoaks": "1", "valid": "0", "fakta": "0"}
 
-def train(paths: list[str | Path], columns: Columns | None = None, **params) -> TriageModel:
-    """Fit every head whose label column exists in the data."""
+
+def read_hoax_data(path: str | Path) -> pd.DataFrame:
+    """A hoax/valid corpus: columns `text` and `label` in {hoax, valid} (also `title`, prepended when present).
+    Returns text + misinformation ('1'/'0')."""
+    frame = read_table(path, Columns())
+    if "label" not in frame.columns:
+        raise DataError(f"{path}: no column 'label' (hoax or valid)")
+    labels = frame.label.astype(str).str.strip().str.lower()
+    unknown = sorted(set(labels) - set(HOAX_LABELS))
+    if unknown:
+        raise DataError(f"{path}: label must be hoax or valid, found {', '.join(map(repr, unknown[:5]))}")
+    text = frame.text.astype(str)
+    if "title" in frame.columns:
+        text = frame.title.astype(str).str.strip() + ". " + text
+    return pd.DataFrame({"text": text, "misinformation": labels.map(HOAX_LABELS)})
+
+
+def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tuple = (), **params) -> TriageModel:
+    """Fit every head whose label column exists in the data. With `hoax_data`, the hoax/valid corpora feed the
+    misinformation head, and complaints without a misinformation label count as not misinformation."""
     columns = columns or Columns()
     frame = read_tables(paths, columns)
     labels = {head: column_or_none(frame, col) for head, col in columns.labels().items()}
-    if all(v is None for v in labels.values()):
+    if all(v is None for v in labels.values()) and not hoax_data:
         raise DataError(f"{', '.join(map(str, paths))}: none of the label columns "
                         f"{', '.join(columns.labels().values())} is present")
-    return TriageModel(**params).fit(frame[columns.text].tolist(), district=column_or_none(frame, columns.district),
-                                     **labels)
+    texts, district = frame[columns.text].tolist(), column_or_none(frame, columns.district)
+    complaint_rows = None
+    if hoax_data:
+        hoaxes = pd.concat([read_hoax_data(p) for p in hoax_data], ignore_index=True)
+        given = labels["misinformation"] or [""] * len(texts)
+        labels["misinformation"] = [v if str(v).strip() else "0" for v in given] + hoaxes.misinformation.tolist()
+        for head in ("category", "agency"):
+            if labels[head] is not None:
+                labels[head] = labels[head] + [""] * len(hoaxes)
+        district = district + [""] * len(hoaxes) if district is not None else None
+        complaint_rows = [True] * len(texts) + [False] * len(hoaxes)
+        texts = texts + hoaxes.text.tolist()
+    return TriageModel(**params).fit(texts, district=district, complaint_rows=complaint_rows, **labels)
 
 
 def ensure_default(root: Path | None = None) -> tuple[str, bool]:

@@ -1,6 +1,6 @@
 """`triage` command line: train, evaluate, predict, serve, models.
 
-Errors print one line, `triage: error: <what and where>`, and exit with code 2 (bad input) or 1.
+Errors print one line, `triage: error: <what and where>`, and exit with code 2 (bad input) or 1; `retrain` exits 3 when the gate rejects its candidate.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from triage.config import PROJECT_ROOT, models_dir
 from triage.model import ModelError, TriageModel
 
 EXIT_BAD_INPUT = 2
+EXIT_GATE_FAILED = 3
 
 
 def _one_line_warnings(message, category, filename, lineno, file=None, line=None):
@@ -62,13 +63,16 @@ def main() -> None:
 @click.option("--out", required=True, type=click.Path(file_okay=False), help="directory to write the model into")
 @click.option("--min-class-count", default=5, show_default=True, help="rarer classes are folded into 'Lainnya'")
 @click.option("--rare", type=click.Choice(["fold", "drop"]), default="fold", show_default=True)
-def train(data, out, min_class_count, rare, **kw) -> None:
+@click.option("--hoax-data", multiple=True, type=click.Path(),
+              help="hoax/valid corpus (columns text, label in {hoax, valid}; repeatable) for the misinformation head")
+def train(data, out, min_class_count, rare, hoax_data, **kw) -> None:
     """Train a model on labelled complaints; heads without a label column are skipped."""
     from training.data import DataError
     from training.train import train as train_model
 
     try:
-        model = train_model(list(data), _columns(kw), min_class_count=min_class_count, rare=rare)
+        model = train_model(list(data), _columns(kw), hoax_data=tuple(hoax_data), min_class_count=min_class_count,
+                            rare=rare)
     except (DataError, ModelError) as exc:
         _fail(str(exc))
     model.save(out)
@@ -113,11 +117,13 @@ def evaluate(model_dir, data, report, as_json, **kw) -> None:
 @click.option("--model", "model_dir", type=click.Path(), help="model directory (default: the active model)")
 def predict(text, district, model_dir) -> None:
     """Print the suggestion for TEXT ('-' reads standard input) as JSON."""
+    from triage.config import hoax_index_path
+    from triage.hoaxes import CatalogueMatcher
     from triage.service import InputError, SuggestionService
 
     if text == "-":
         text = sys.stdin.read()
-    service = SuggestionService(_load(model_dir))
+    service = SuggestionService(_load(model_dir), catalogue=CatalogueMatcher(hoax_index_path()))
     try:
         suggestion = service.suggest({"text": text, "district": district})
     except InputError as exc:
@@ -290,6 +296,87 @@ def export_training(output_path, extra, no_bulk) -> None:
         frame.to_csv(output_path, index=False)
     bulk = int(frame.bulk.astype(bool).sum())
     click.echo(f"{len(frame):,} examples ({bulk:,} bulk-accepted) -> {output_path}", err=True)
+
+
+@main.command()
+@click.option("--extra", multiple=True, type=click.Path(), help="external resolved cases (CSV/Parquet, repeatable)")
+@click.option("--since", help="learn only from decisions made on or after this date (YYYY-MM-DD)")
+@click.option("--holdout-days", type=click.IntRange(min=1),
+              help="hold out the newest N days of decisions (default 14, or the newest 20 %)")
+@click.option("--no-bulk", is_flag=True, help="leave out bulk-accepted decisions (they repeat the model's choice)")
+@click.option("--dry-run", is_flag=True, help="train and gate, print the verdict, register nothing")
+@click.option("--force", is_flag=True, help="activate even if the gate fails (recorded in the audit trail)")
+@click.option("--tolerance", default=0.01, show_default=True, help="allowed fall of agency macro-F1 / top-1")
+@click.option("--max-ece", default=0.15, show_default=True, help="largest expected calibration error allowed")
+@click.option("--by", "who", help="who runs it, for the model card and audit (default: the OS user)")
+@click.option("--reason", help="why, for the model card and audit")
+def retrain(extra, since, holdout_days, no_bulk, dry_run, force, tolerance, max_ece, who, reason) -> None:
+    """Train a candidate on the seed corpus + confirmed decisions, gate it against the active model on the
+    newest decisions, register it, and activate it only when it passes. Prints the summary as JSON;
+    exit code 3 when the gate rejects the candidate."""
+    from datetime import datetime
+
+    from training.data import DataError
+    from training.gate import GateRules
+    from training.retrain import RetrainError
+    from training.retrain import retrain as run
+
+    try:
+        start = datetime.fromisoformat(since) if since else None
+    except ValueError:
+        _fail(f"--since {since!r} is not a date (YYYY-MM-DD)")
+    try:
+        summary = run(_sessions(), extras=tuple(extra), since=start, holdout_days=holdout_days,
+                      include_bulk=not no_bulk, dry_run=dry_run, force=force, who=who, reason=reason,
+                      rules=GateRules(tolerance=tolerance, max_ece=max_ece))
+    except (DataError, RetrainError, ModelError) as exc:
+        _fail(str(exc), 1)
+    click.echo(json.dumps(summary, indent=2, ensure_ascii=False, default=str))
+    gate = summary["gate"]
+    verdict = "passed" if gate["passed"] else "failed: " + "; ".join(f"{f['rule']}: {f['message']}"
+                                                                     for f in gate["failed"])
+    click.echo(f"candidate {summary['version']} {summary['status']} (gate {verdict})", err=True)
+    if not gate["passed"] and not summary["forced"]:
+        sys.exit(EXIT_GATE_FAILED)
+
+
+@main.group()
+def hoaxes() -> None:
+    """The known-hoax catalogue (uses TRIAGE_DATABASE_URL; match index at TRIAGE_HOAX_INDEX)."""
+
+
+@hoaxes.command("import")
+@click.argument("path", type=click.Path())
+def import_hoaxes(path) -> None:
+    """Add the entries of a CSV or JSON Lines file (title, claim|text, verdict|label, url, date, tags);
+    entries already catalogued are skipped; the match index is extended."""
+    from triage.catalogue import import_entries
+    from triage.config import hoax_index_path
+    from triage.hoaxes import CatalogueError, read_catalogue
+
+    try:
+        entries = read_catalogue(path)
+    except CatalogueError as exc:
+        _fail(str(exc))
+    result = import_entries(_sessions(), entries, Path(path).name, hoax_index_path())
+    click.echo(f"{result['added']:,} added, {result['skipped']:,} already catalogued; "
+               f"{result['catalogue']:,} entries indexed", err=True)
+
+
+@hoaxes.command("list")
+@click.option("--search", "q", help="words in the title or claim")
+@click.option("--verdict", help="hoax, valid, ...")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000))
+def list_hoaxes(q, verdict, limit) -> None:
+    """Catalogue entries, newest first: id, verdict, date, title, url."""
+    from triage.catalogue import list_entries
+
+    with _sessions()() as session:
+        listing = list_entries(session, None, q=q, verdict=verdict, limit=limit)
+    for entry in listing["entries"]:
+        click.echo(f"{entry['id']}\t{entry['verdict']}\t{entry['date'] or '-'}\t{entry['title'][:80]}\t"
+                   f"{entry['url'] or '-'}")
+    click.echo(f"{listing['total']:,} entries", err=True)
 
 
 @main.group()

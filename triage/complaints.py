@@ -21,7 +21,7 @@ from triage import deadlines
 from triage.accounts import Forbidden, Principal
 from triage.service import InputError, SuggestionService
 from triage.similar import rank_similar
-from triage.store.tables import STATUSES, AuditEvent, Complaint, Decision, Resolution, Suggestion, utcnow
+from triage.store.tables import STATUSES, AuditEvent, Complaint, Decision, Hoax, Resolution, Suggestion, utcnow
 from triage.text import mask_pii
 
 MAX_BATCH = 1000
@@ -85,7 +85,7 @@ def suggestion_view(s: Suggestion) -> dict:
     return {"id": s.id, "model_version": s.model_version, "created_at": iso(s.created_at),
             "category_top": s.category_top, "agency_top": s.agency_top, "needs_review": s.needs_review,
             "misinformation": {"score": s.misinformation_score, "flag": s.misinformation_flag,
-                               "reasons": s.misinformation_reasons},
+                               "reasons": s.misinformation_reasons, "match": s.misinformation_match},
             "explanation": s.explanation}
 
 
@@ -192,7 +192,7 @@ class ComplaintService:
                           category_top=suggestion.get("category_top", []), agency_top=agency_top,
                           top_agency_probability=agency_top[0]["probability"] if agency_top else None,
                           misinformation_score=misinfo["score"], misinformation_flag=bool(misinfo["flag"]),
-                          misinformation_reasons=misinfo["reasons"],
+                          misinformation_reasons=misinfo["reasons"], misinformation_match=misinfo.get("match"),
                           needs_review=bool(suggestion.get("needs_review", True)),
                           explanation=suggestion.get("explanation", []))
 
@@ -331,6 +331,7 @@ class ComplaintService:
         view["decisions"] = [{"id": d.id, "user": d.user.username, "decided_at": iso(d.decided_at),
                               "category": d.category, "agency": d.agency, "misinformation": d.misinformation,
                               "matched_top1": d.matched_top1, "matched_top3": d.matched_top3, "bulk": d.bulk,
+                              "hoax_id": d.hoax_id,
                               "note": d.note, "revision": d.revision} for d in complaint.decisions]
         view["resolutions"] = [{"id": r.id, "resolved_at": iso(r.resolved_at), "outcome": r.outcome,
                                 "final_agency": r.final_agency} for r in complaint.resolutions]
@@ -360,7 +361,13 @@ class ComplaintService:
             raise InputError("invalid_note", "'note' must be a string")
         if not isinstance(expected, int) or isinstance(expected, bool):
             raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        hoax_id = payload.get("hoax_id")
+        if hoax_id is not None and (not misinformation or not isinstance(hoax_id, int) or isinstance(hoax_id, bool)):
+            raise InputError("invalid_hoax_id", "'hoax_id' (integer) links a confirmed hoax (misinformation true) "
+                                                "to a catalogue entry")
         with session_factory.begin() as session:
+            if hoax_id is not None and session.get(Hoax, hoax_id) is None:
+                raise InputError("invalid_hoax_id", f"catalogue entry {hoax_id} not found")
             complaint = self._get_visible(session, principal, complaint_id)
             if complaint.status == "resolved":
                 raise Conflict(f"complaint {complaint_id} is resolved", complaint.revision)
@@ -380,10 +387,11 @@ class ComplaintService:
             decision = Decision(complaint_id=complaint_id, user_id=principal.id,
                                 suggestion_id=latest.id if latest else None, decided_at=now, category=category,
                                 agency=agency, misinformation=misinformation, matched_top1=bool(top) and top[0] == agency,
-                                matched_top3=agency in top[:3], bulk=bulk, note=note, revision=expected + 1)
+                                matched_top3=agency in top[:3], bulk=bulk, note=note, revision=expected + 1,
+                                hoax_id=hoax_id)
             session.add(decision)
             _audit(session, principal, "complaint.decided", complaint_id, agency=agency, category=category,
-                   misinformation=misinformation, revision=expected + 1, bulk=bulk)
+                   misinformation=misinformation, revision=expected + 1, bulk=bulk, hoax_id=hoax_id)
         return {"id": complaint_id, "status": "routed", "revision": expected + 1, "agency": agency,
                 "category": category, "matched_top1": decision.matched_top1}
 

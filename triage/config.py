@@ -58,6 +58,11 @@ def max_upload_bytes() -> int:
     return int(os.environ.get("TRIAGE_MAX_UPLOAD_MB", "512")) * 1024 * 1024
 
 
+def hoax_index_path() -> Path:
+    """Match index of the known-hoax catalogue (`TRIAGE_HOAX_INDEX`, default instance/hoax_index.joblib)."""
+    return Path(os.environ.get("TRIAGE_HOAX_INDEX", PROJECT_ROOT / "instance" / "hoax_index.joblib"))
+
+
 def reload_seconds() -> float:
     """How often a running service checks for a newly activated model (`TRIAGE_RELOAD_SECONDS`, 2)."""
     return float(os.environ.get("TRIAGE_RELOAD_SECONDS", "2"))

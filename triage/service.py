@@ -9,6 +9,7 @@ from pathlib import Path
 
 from triage import registry
 from triage.config import max_text_chars, reload_seconds
+from triage.hoaxes import CatalogueMatcher
 from triage.model import TriageModel
 from triage.taxonomy import Taxonomy, load_taxonomy
 
@@ -54,8 +55,10 @@ class SuggestionService:
     the old one stays, and the error is kept in `reload_error`.
     """
 
-    def __init__(self, model: TriageModel, taxonomy: Taxonomy | None = None, registry_root: Path | None = None):
+    def __init__(self, model: TriageModel, taxonomy: Taxonomy | None = None, registry_root: Path | None = None,
+                 catalogue: CatalogueMatcher | None = None):
         self.model = model
+        self.catalogue = catalogue
         self.taxonomy = taxonomy or load_taxonomy()
         self.registry_root = registry_root
         self.reload_error: str | None = None
@@ -110,13 +113,29 @@ class SuggestionService:
                 candidate["name"] = self.taxonomy.name(kind, candidate["code"])
         return suggestion
 
+    def _with_catalogue(self, texts: list[str], suggestions: list[dict]) -> list[dict]:
+        """Add the best known-hoax match; a match flags the complaint for verification and its similarity
+        counts as evidence (combined score 1 - (1 - classifier) x (1 - similarity))."""
+        if self.catalogue is None:
+            return suggestions
+        for suggestion, match in zip(suggestions, self.catalogue.match_many(texts), strict=True):
+            misinfo = suggestion["misinformation"]
+            misinfo["match"] = match.as_dict() if match else None
+            if match:
+                score = misinfo["score"] or 0.0
+                misinfo["score"] = round(1 - (1 - score) * (1 - match.similarity), 4)
+                misinfo["flag"] = True
+                misinfo["reasons"] = [f"mirip hoaks yang sudah dibantah: {match.title}", *misinfo["reasons"]]
+        return suggestions
+
     def suggest(self, payload: object) -> dict:
         text, district = validate_complaint(payload)
-        return self._named(self.model.suggest(text, district))
+        return self._named(self._with_catalogue([text], [self.model.suggest(text, district)])[0])
 
     def suggest_many(self, texts: list[str], districts: list[str | None]) -> list[dict]:
         """Suggestions with explanations for already validated texts."""
-        return [self._named(s) for s in self.model.suggest_many(texts, districts, explain=True)]
+        suggestions = self._with_catalogue(texts, self.model.suggest_many(texts, districts, explain=True))
+        return [self._named(s) for s in suggestions]
 
     def expected_error_rate(self, threshold: float) -> float | None:
         """Share of wrong top-1 agencies among out-of-fold suggestions at or above `threshold` (from the

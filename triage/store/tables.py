@@ -100,6 +100,7 @@ class Suggestion(Base):
     misinformation_score: Mapped[float | None] = mapped_column(Float)
     misinformation_flag: Mapped[bool] = mapped_column(Boolean, default=False)
     misinformation_reasons: Mapped[list] = mapped_column(JSON)
+    misinformation_match: Mapped[dict | None] = mapped_column(JSON)  # best known-hoax match {id, similarity, ...}
     needs_review: Mapped[bool] = mapped_column(Boolean, default=True)
     explanation: Mapped[list] = mapped_column(JSON)
 
@@ -121,6 +122,7 @@ class Decision(Base):
     bulk: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
+    hoax_id: Mapped[int | None] = mapped_column(ForeignKey("hoaxes.id"))  # catalogue entry a confirmed hoax repeats
 
     user: Mapped[User] = relationship()
 
@@ -134,6 +136,26 @@ class Resolution(Base):
     resolved_at: Mapped[datetime] = mapped_column(DateTime)
     outcome: Mapped[str] = mapped_column(Text)
     final_agency: Mapped[str] = mapped_column(String(80))
+
+
+class Hoax(Base):
+    """A debunked (or confirmed) claim in the known-hoax catalogue. `fingerprint` (hash of the normalised
+    title + claim) makes imports idempotent."""
+
+    __tablename__ = "hoaxes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    claim: Mapped[str] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(40), index=True)
+    url: Mapped[str] = mapped_column(String(1000))
+    published: Mapped[str] = mapped_column(String(40))
+    tags: Mapped[list] = mapped_column(JSON)
+    source: Mapped[str] = mapped_column(String(200))
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
+    added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class AuditEvent(Base):

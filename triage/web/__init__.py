@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from triage import config, registry
 from triage.complaints import ComplaintService
+from triage.hoaxes import CatalogueMatcher
 from triage.jobs import JobService
 from triage.model import TriageModel
 from triage.service import SuggestionService
@@ -57,7 +58,8 @@ def create_app(settings: dict | None = None) -> Flask:
     engine, sessions = open_database(app.config.get("DATABASE_URL") or config.database_url())
     fixed_model = app.config.get("MODEL_DIR")
     suggestions = SuggestionService(TriageModel.load(fixed_model or registry.active_dir()),
-                                    registry_root=None if fixed_model else config.models_dir())
+                                    registry_root=None if fixed_model else config.models_dir(),
+                                    catalogue=CatalogueMatcher(config.hoax_index_path()))
     app.extensions["triage"] = Services(engine, sessions, suggestions, ComplaintService(suggestions),
                                         JobService(sessions, lambda: fixed_model or suggestions.model_dir))
     app.extensions["triage.access_log"] = _access_logger()

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
 from markupsafe import Markup, escape
 
-from triage import deadlines, model_admin
+from triage import catalogue, deadlines, model_admin
 from triage.complaints import AWAITING
+from triage.config import hoax_index_path
 from triage.service import InputError
 from triage.web import charts
 from triage.web.auth import current_principal
@@ -27,6 +28,8 @@ BULK_REASONS = {"needs_verification": "perlu verifikasi misinformasi", "not_awai
                 "no_suggestion": "tanpa saran", "below_threshold": "di bawah ambang", "not_found": "tidak ditemukan",
                 "conflict": "diubah pengguna lain"}
 DEFAULT_BULK_THRESHOLD = 0.9
+# A retrain report is a standalone file with its own <style>; it may load only its own images.
+REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 def _queue_args() -> dict:
@@ -123,6 +126,8 @@ def decide(complaint_id: int):
     payload = {"category": form.get("category", "").strip(), "agency": form.get("agency", "").strip(),
                "misinformation": form.get("misinformation") == "1", "note": form.get("note") or None,
                "expected_revision": int(revision)}
+    if form.get("hoax_id", "").isdigit():
+        payload["hoax_id"] = int(form["hoax_id"])
     result = services().complaints.decide(services().sessions, user, complaint_id, payload)
     flash(f"Pengaduan #{complaint_id} diteruskan ke {result['agency']} ({result['category']}).")
     args = {k: v for k, v in request.args.items() if v}
@@ -172,6 +177,25 @@ def models():
     user = current_principal()
     listing = model_admin.list_models(user, services().suggestions.registry_root)
     return render_template("model.html", user=user, listing=listing, serving=services().suggestions.model.version)
+
+
+@blueprint.post("/pengaduan/<int:complaint_id>/katalog-hoaks")
+def add_to_catalogue(complaint_id: int):
+    user = current_principal()
+    entry = catalogue.add_from_complaint(services().sessions, user, complaint_id,
+                                         {"title": request.form.get("title", ""), "url": request.form.get("url", "")},
+                                         hoax_index_path())
+    flash(f"Ditambahkan ke katalog hoaks sebagai entri #{entry['id']}.")
+    return redirect(url_for("admin.detail", complaint_id=complaint_id))
+
+
+@blueprint.get("/model/<version>/laporan/<name>")
+def model_report(version: str, name: str):
+    """A retrained version's HTML report and its PNGs (the report carries its own small stylesheet)."""
+    directory = model_admin.report_file(current_principal(), services().suggestions.registry_root, version)
+    response = send_from_directory(directory, name)
+    response.headers["Content-Security-Policy"] = REPORT_POLICY
+    return response
 
 
 @blueprint.post("/model/<version>/aktifkan")

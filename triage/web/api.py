@@ -12,14 +12,17 @@ import time
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from triage import model_admin
+from triage import catalogue, model_admin
 from triage.accounts import Principal, authenticate
+from triage.config import hoax_index_path
+from triage.hoaxes import CatalogueError, normalise_entry
 from triage.service import InputError
 from triage.store.db import ping
 from triage.web.common import list_filters, services
 from triage.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__)
+MAX_HOAX_BATCH = 5000
 
 
 class BodyTooLarge(RequestEntityTooLarge):
@@ -117,6 +120,59 @@ def decide(complaint_id: int):
     return jsonify(services().complaints.decide(services().sessions, user, complaint_id, json_body()))
 
 
+@blueprint.post("/api/v1/complaints/<int:complaint_id>/hoax")
+def add_to_catalogue(complaint_id: int):
+    """Catalogue the claim of a complaint confirmed as misinformation (coordinator)."""
+    user = principal()
+    return jsonify(catalogue.add_from_complaint(services().sessions, user, complaint_id, json_body(),
+                                                hoax_index_path())), 201
+
+
+@blueprint.get("/api/v1/hoaxes")
+def list_hoaxes():
+    user = principal()
+    filters = list_filters(request.args)
+    with services().sessions() as session:
+        return jsonify(catalogue.list_entries(session, user, q=request.args.get("q"),
+                                              verdict=request.args.get("verdict"), limit=filters["limit"],
+                                              offset=_offset()))
+
+
+@blueprint.get("/api/v1/hoaxes/<int:hoax_id>")
+def get_hoax(hoax_id: int):
+    user = principal()
+    with services().sessions() as session:
+        return jsonify(catalogue.get_entry(session, user, hoax_id))
+
+
+@blueprint.post("/api/v1/hoaxes")
+def import_hoaxes():
+    """Add one entry or a list (<= 5,000) of {title, claim, verdict, url, date, tags} (coordinator)."""
+    user = principal()
+    user.require("models")
+    payload = json_body()
+    items = payload if isinstance(payload, list) else [payload]
+    if not items or len(items) > MAX_HOAX_BATCH:
+        raise InputError("invalid_batch_size", f"send 1 to {MAX_HOAX_BATCH} entries per request")
+    entries = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InputError("invalid_body", f"item {i}: each entry must be a JSON object")
+        try:
+            entries.append(normalise_entry(item, f"item {i}"))
+        except CatalogueError as exc:
+            raise InputError("invalid_entry", str(exc)) from exc
+    return jsonify(catalogue.import_entries(services().sessions, entries, f"api:{user.username}",
+                                            hoax_index_path(), user)), 201
+
+
+def _offset() -> int:
+    try:
+        return max(0, int(request.args.get("offset", 0)))
+    except ValueError as exc:
+        raise InputError("invalid_offset", "'offset' must be a non-negative integer") from exc
+
+
 @blueprint.get("/api/v1/complaints/<int:complaint_id>/similar")
 def similar(complaint_id: int):
     user = principal()
@@ -174,6 +230,11 @@ def stats():
 @blueprint.get("/api/v1/models")
 def list_models():
     return jsonify(model_admin.list_models(principal(), services().suggestions.registry_root))
+
+
+@blueprint.get("/api/v1/models/<version>/report")
+def model_report(version: str):
+    return jsonify(model_admin.retrain_report(principal(), services().suggestions.registry_root, version))
 
 
 @blueprint.post("/api/v1/models/<version>/activate")
