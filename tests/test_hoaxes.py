@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 
+import numpy as np
 import pytest
 from http_service import PASSWORD, TRIAGE, Browserless, Service, set_password, triage
 
@@ -57,6 +58,35 @@ def test_index_matches_spelling_variants_not_genuine_complaints_nor_valid_entrie
     index.add([{"title": "Air minum beracun", "claim": "Air PDAM dicampur racun, jangan diminum", "verdict": "hoax"}],
               [7])
     assert index.match("katanya air pdam dicampur racun jangan diminum ya").entry_id == 7
+
+
+def test_batch_matching_agrees_with_single_matches_and_leaves_one_out():
+    entries = [{"claim": BANSOS, "verdict": "hoax"}, {"claim": BANSOS_VARIANT, "verdict": "hoax"},
+               {"claim": LOWONGAN, "verdict": "hoax"}]
+    index = HoaxIndex.build(entries, ids=[10, 11, 12])
+    texts = [BANSOS_VARIANT, LOWONGAN, GENUINE]
+    best, similarity = index.best_matches(texts)
+    for text, b, sim in zip(texts, best, similarity, strict=True):
+        match = index.match(text)
+        assert (match is None) == (b < 0 or sim < index.threshold)
+        if match:
+            assert match.entry_id == index.ids[b] and match.similarity == pytest.approx(sim, abs=1e-4)
+    assert best[0] == 1 and similarity[0] > 0.95, "a text is its own best match"
+    best, similarity = index.best_matches(texts, exclude_ids=[11, 12, -1])
+    assert best[0] == 0 and 0.4 < similarity[0] < 1.0, "left out, the variant finds the original hoax"
+    assert similarity[1] < index.threshold, "the only recruitment entry is left out"
+
+
+def test_catalogue_similarity_raises_the_one_combined_score(seed_model):
+    """The service shows one calibrated score; evidence from the catalogue can only raise it, and the weights
+    the model learned are in its card."""
+    evidence = seed_model.card["misinformation_evidence"]
+    assert min(evidence["classifier_log_odds"], evidence["cue_kinds"], evidence["catalogue_similarity"]) >= 0, evidence
+    scores = seed_model.misinformation_scores([BANSOS_VARIANT] * 4, np.full(4, 0.3), [0.0, 0.2, 0.6, 0.9])
+    assert scores[0] == scores[1], "below the match threshold a similarity is no match"
+    assert scores[1] <= scores[2] <= scores[3]
+    suggestion = seed_model.suggest_many([BANSOS_VARIANT], hoax_similarity=[0.9])[0]["misinformation"]
+    assert 0 <= suggestion["score"] <= 1 and suggestion["flag"] and suggestion["reasons"], suggestion
 
 
 def test_cli_import_is_idempotent_and_lists(tmp_path):

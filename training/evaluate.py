@@ -59,7 +59,10 @@ def evaluate(model: TriageModel, frame: pd.DataFrame, columns: Columns | None = 
 
 
 def _misinfo_metrics(model: TriageModel, texts: list[str], classes: np.ndarray, P: np.ndarray, raw) -> dict:
-    score = P[:, list(classes).index("1")]
+    positive = list(classes).index("1")
+    score = model.misinformation_scores(texts, P[:, positive])  # as the service scores it, without a catalogue
+    P = P.copy()
+    P[:, positive], P[:, 1 - positive] = score, 1 - score
     flag = model.misinformation_flags(texts, score)
     out: dict = {"flag_rate": float(flag.mean()), "threshold": model.thresholds.get("misinformation", 0.5)}
     if raw is None:

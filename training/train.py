@@ -30,9 +30,20 @@ def read_hoax_data(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame({"text": text, "misinformation": labels.map(HOAX_LABELS)})
 
 
-def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tuple = (), **params) -> TriageModel:
+def seed_prior(texts: list[str]) -> TriageModel | None:
+    """The seed model (category and agency heads, from data/seed_complaints.csv) as prior knowledge for training
+    on other data; None when the data holds seed complaints (its probabilities there would be in-sample)."""
+    seed = pd.read_csv(data_dir() / "seed_complaints.csv", dtype=str, keep_default_na=False)
+    if not set(seed.text).isdisjoint(texts):
+        return None
+    return TriageModel().fit(seed.text.tolist(), category=seed.category.tolist(), agency=seed.agency.tolist())
+
+
+def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tuple = (), use_prior: bool = True,
+          **params) -> TriageModel:
     """Fit every head whose label column exists in the data. With `hoax_data`, the hoax/valid corpora feed the
-    misinformation head, and complaints without a misinformation label count as not misinformation."""
+    misinformation head, and complaints without a misinformation label count as not misinformation. With
+    `use_prior`, the seed model is offered as prior knowledge (kept only where it helps; see `triage.prior`)."""
     columns = columns or Columns()
     frame = read_tables(paths, columns)
     labels = {head: column_or_none(frame, col) for head, col in columns.labels().items()}
@@ -51,7 +62,8 @@ def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tu
         district = district + [""] * len(hoaxes) if district is not None else None
         complaint_rows = [True] * len(texts) + [False] * len(hoaxes)
         texts = texts + hoaxes.text.tolist()
-    return TriageModel(**params).fit(texts, district=district, complaint_rows=complaint_rows, **labels)
+    prior = seed_prior(texts) if use_prior and (labels["category"] or labels["agency"]) else None
+    return TriageModel(**params).fit(texts, district=district, complaint_rows=complaint_rows, prior=prior, **labels)
 
 
 def ensure_default(root: Path | None = None) -> tuple[str, bool]:

@@ -65,14 +65,17 @@ def main() -> None:
 @click.option("--rare", type=click.Choice(["fold", "drop"]), default="fold", show_default=True)
 @click.option("--hoax-data", multiple=True, type=click.Path(),
               help="hoax/valid corpus (columns text, label in {hoax, valid}; repeatable) for the misinformation head")
-def train(data, out, min_class_count, rare, hoax_data, **kw) -> None:
+@click.option("--misinfo-false-alarm", default=0.01, show_default=True, type=click.FloatRange(0.0001, 0.5),
+              help="share of complaints the misinformation flag may fire on (sets its threshold)")
+@click.option("--no-prior", is_flag=True, help="do not offer the seed model's knowledge (see README: prior)")
+def train(data, out, min_class_count, rare, hoax_data, misinfo_false_alarm, no_prior, **kw) -> None:
     """Train a model on labelled complaints; heads without a label column are skipped."""
     from training.data import DataError
     from training.train import train as train_model
 
     try:
-        model = train_model(list(data), _columns(kw), hoax_data=tuple(hoax_data), min_class_count=min_class_count,
-                            rare=rare)
+        model = train_model(list(data), _columns(kw), hoax_data=tuple(hoax_data), use_prior=not no_prior,
+                            min_class_count=min_class_count, rare=rare, misinfo_false_alarm=misinfo_false_alarm)
     except (DataError, ModelError) as exc:
         _fail(str(exc))
     model.save(out)

@@ -4,7 +4,8 @@ Texts are normalised (`triage.text.normalise`: personal data masked, lower case,
 hashed into word 1-2-grams and character 3-5-grams (spelling variants still share most n-grams). Hashing
 needs no vocabulary, so entries are added incrementally: raw sublinear term counts are stored, document
 frequencies are kept as counts, and TF-IDF cosine is computed at query time from the current IDF. Query
-n-grams found in more than `COMMON_DF` of the entries are skipped (tiny IDF weight, long postings).
+n-grams found in more than `COMMON_DF` of the entries (and more than `COMMON_MIN_ENTRIES`) are skipped (tiny
+IDF weight, long postings).
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from triage.text import normalise
 
 N_FEATURES = 2**20
 COMMON_DF = 0.1
+COMMON_MIN_ENTRIES = 100  # below this many entries nothing is skipped (a small catalogue is fast anyway)
+MAX_SCORES = 4_000_000  # similarities held at once (texts x entries) when matching many texts
 MATCH_THRESHOLD = 0.4  # cosine from which a complaint is said to repeat a catalogued hoax (docs/notes.md)
 HOAX_VERDICTS = {"hoax": "hoax", "hoaks": "hoax", "salah": "hoax", "disinformasi": "hoax", "misinformasi": "hoax",
                  "false": "hoax", "valid": "valid", "benar": "valid", "fakta": "valid", "true": "valid"}
@@ -130,6 +133,19 @@ class HoaxIndex:
     def _idf(self) -> np.ndarray:
         return np.log((1 + len(self)) / (1 + self.df)).astype(np.float32) + 1
 
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_weights_cache"}  # rebuilt on first match
+
+    def _query_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        """(IDF, IDF of the n-grams a query keeps, 0 for common ones), computed once per catalogue size:
+        two passes over 2 million features cost more than a match."""
+        cached = getattr(self, "_weights_cache", None)
+        if cached is None or cached[0] != len(self):
+            idf = self._idf()
+            cached = (len(self), idf, np.where(self.df <= max(COMMON_MIN_ENTRIES, COMMON_DF * len(self)), idf, 0).astype(np.float32))
+            self._weights_cache = cached
+        return cached[1], cached[2]
+
     @classmethod
     def build(cls, entries: list[dict], ids=None) -> HoaxIndex:
         index = cls()
@@ -151,30 +167,37 @@ class HoaxIndex:
         squared.data **= 2
         self.norms = np.sqrt(np.asarray(squared.T @ (self._idf() ** 2))).ravel()
 
+    def best_matches(self, texts: list[str], exclude_ids=None) -> tuple[np.ndarray, np.ndarray]:
+        """(entry position, cosine similarity) of the most similar catalogued hoax for each text; position -1
+        and similarity 0 when nothing is shared. `exclude_ids[i]` (an entry id, or any id not in the index)
+        is left out for text i: leave-one-out similarities of the catalogue's own texts, for training."""
+        best, similarity = np.full(len(texts), -1), np.zeros(len(texts))
+        if not len(self) or not texts:
+            return best, similarity
+        idf, rare_idf = self._query_weights()
+        rows_per_chunk = max(1, MAX_SCORES // len(self))
+        for start in range(0, len(texts), rows_per_chunk):
+            weights = self._tf(texts[start:start + rows_per_chunk]).multiply(idf).tocsr()
+            norms = np.sqrt(np.asarray(weights.multiply(weights).sum(axis=1)).ravel())
+            query = weights.multiply(rare_idf).tocsr()  # rare n-grams only, times the entries' IDF
+            query.eliminate_zeros()
+            scores = np.asarray((query @ self.postings).todense())
+            scores /= np.maximum(norms, 1e-9)[:, None] * np.maximum(self.norms, 1e-9)[None, :]
+            scores[:, ~self.is_hoax] = 0
+            if exclude_ids is not None:
+                own = np.asarray(exclude_ids[start:start + len(scores)])[:, None] == self.ids[None, :]
+                scores[own] = 0
+            top = scores.argmax(axis=1)
+            chunk = slice(start, start + len(scores))
+            similarity[chunk] = scores[np.arange(len(scores)), top]
+            best[chunk] = np.where(similarity[chunk] > 0, top, -1)
+        return best, similarity
+
     def match_many(self, texts: list[str]) -> list[Match | None]:
         """For each text, the most similar catalogued hoax at or above the threshold (else None)."""
-        if not len(self):
-            return [None] * len(texts)
-        idf = self._idf()
-        rare = self.df <= max(1, COMMON_DF * len(self))
-        queries = self._tf(texts)
-        out = []
-        for i in range(queries.shape[0]):
-            q = queries[i]
-            weights = q.data * idf[q.indices]
-            keep = rare[q.indices]
-            norm = float(np.sqrt((weights ** 2).sum()))
-            if norm == 0 or not keep.any():
-                out.append(None)
-                continue
-            query = sp.csr_matrix((weights[keep] * idf[q.indices[keep]], q.indices[keep], [0, int(keep.sum())]),
-                                  shape=(1, self.postings.shape[0]))
-            scores = np.asarray((query @ self.postings).todense()).ravel() / (norm * np.maximum(self.norms, 1e-9))
-            scores[~self.is_hoax] = 0
-            best = int(np.argmax(scores))
-            out.append(Match(int(self.ids[best]), round(float(scores[best]), 4), self.titles[best], self.urls[best])
-                       if scores[best] >= self.threshold else None)
-        return out
+        best, similarity = self.best_matches(texts)
+        return [Match(int(self.ids[b]), round(float(s), 4), self.titles[b], self.urls[b])
+                if b >= 0 and s >= self.threshold else None for b, s in zip(best, similarity, strict=True)]
 
     def match(self, text: str) -> Match | None:
         return self.match_many([text])[0]

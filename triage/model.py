@@ -37,7 +37,9 @@ from sklearn.svm import LinearSVC
 
 from triage import __version__
 from triage.features import ComplaintVectorizer
-from triage.misinfo import cue_reasons
+from triage.hoaxes import MATCH_THRESHOLD, HoaxIndex
+from triage.misinfo import EvidenceCombiner, cue_counts, cue_reasons
+from triage.prior import PriorBlend, fit_blend, prior_features
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +185,7 @@ class Head:
     classifier: SigmoidLinear
     folded: list[str]
     word_coef: np.ndarray  # (n_classes, n_word_features)
+    blend: PriorBlend | None = None  # the seed model's knowledge, when it helped out of fold
 
     @property
     def classes(self) -> np.ndarray:
@@ -232,16 +235,20 @@ class TriageModel:
         self.thresholds: dict[str, float] = {}
         self.metrics: dict[str, dict] = {}
         self.hierarchy: np.ndarray | None = None
+        self.misinfo_combiner: EvidenceCombiner | None = None
+        self.prior: TriageModel | None = None
         self.version = ""
         self.card: dict = {}
 
     # ---- training ---------------------------------------------------------------------------------
     def fit(self, texts, category=None, agency=None, misinformation=None, district=None,
-            complaint_rows=None) -> TriageModel:
+            complaint_rows=None, prior: TriageModel | None = None) -> TriageModel:
         """Train every head that has labels; thresholds and validation metrics come from out-of-fold predictions.
 
         `complaint_rows` (boolean per text; default all) marks real complaints, as opposed to hoax/news
-        corpora: the misinformation threshold is set for the false-alarm target on complaints only."""
+        corpora: the misinformation threshold is set for the false-alarm target on complaints only.
+        `prior` (the seed model) is blended into the category and agency heads where it helps out of fold
+        (`triage.prior`); it is kept inside this model only then."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         self._complaint_rows = (np.ones(len(texts), dtype=bool) if complaint_rows is None
                                 else np.asarray(complaint_rows, dtype=bool))
@@ -254,21 +261,26 @@ class TriageModel:
             raise ModelError("no labelled column to train on (category, agency or misinformation)")
         self.vectorizer = ComplaintVectorizer()
         X = self.vectorizer.fit_transform(texts)
+        features = prior_features(prior, texts) if prior is not None else None
         self.heads, out_of_fold = {}, {}
         for name, y in labels.items():
-            fitted = self._fit_head(name, X, y)
+            fitted = self._fit_head(name, X, y, features)
             if fitted:
                 self.heads[name], out_of_fold[name] = fitted
+        self.prior = prior if any(head.blend for head in self.heads.values()) else None
         if not self.heads:
             raise ModelError("every labelled column has a single class; nothing to learn")
         self.hierarchy = self._routing_table(labels)
+        self.misinfo_combiner = None
+        if "misinformation" in out_of_fold:
+            out_of_fold["misinformation"] = self._fit_combiner(texts, *out_of_fold["misinformation"])
         self._set_thresholds(out_of_fold)
         self.card = self._card(texts, labels)
         self.version = self.card["version"]
         del self._complaint_rows
         return self
 
-    def _fit_head(self, name: str, X, y_all: np.ndarray) -> tuple[Head, tuple] | None:
+    def _fit_head(self, name: str, X, y_all: np.ndarray, features=None) -> tuple[Head, tuple] | None:
         """(head, (row indices, labels, out-of-fold probabilities)), or None when there is nothing to learn."""
         rows = np.flatnonzero(y_all != "")
         y, keep, folded = _fold_rare(y_all[rows], self.min_class_count, self.rare)
@@ -284,7 +296,10 @@ class TriageModel:
         # Character n-grams hold most non-zeros; with many classes they cost far more than they add.
         n_features = X.shape[1] if len(np.unique(y)) <= self.char_max_classes else n_words
         classifier, oof = fit_calibrated_svc(X[rows][:, :n_features], y, self.C)
-        head = Head(name, classifier, folded, classifier.word_coef(n_words))
+        blend = None
+        if features is not None and name != "misinformation":
+            blend, oof = fit_blend(features[rows], y, oof, classifier.classes)
+        head = Head(name, classifier, folded, classifier.word_coef(n_words), blend)
         return head, (rows, y, oof)
 
     def _routing_table(self, labels: dict[str, np.ndarray]) -> np.ndarray | None:
@@ -302,6 +317,22 @@ class TriageModel:
         table = table.reindex(index=self.heads["category"].classes, columns=self.heads["agency"].classes, fill_value=0)
         table = table.to_numpy(dtype=np.float64) + 1e-3
         return table / table.sum(axis=1, keepdims=True)
+
+    def _fit_combiner(self, texts: list[str], rows: np.ndarray, y: np.ndarray, P: np.ndarray) -> tuple:
+        """Fit the misinformation evidence combiner on out-of-fold evidence (catalogue similarity: leave-one-out
+        against the other misinformation rows, as if they were the catalogue). Returns the out-of-fold rows with
+        the combined score in place of the classifier's, so the threshold is set on what the service shows."""
+        positive = list(self.heads["misinformation"].classes).index("1")
+        truth = y == "1"
+        row_texts = [texts[r] for r in rows]
+        catalogue = HoaxIndex.build([{"claim": texts[r], "verdict": "hoax"} for r in rows[truth]], ids=rows[truth])
+        _, similarity = catalogue.best_matches(row_texts, exclude_ids=rows)
+        probability, cues = P[:, positive], cue_counts(row_texts)
+        self.misinfo_combiner = EvidenceCombiner.fit(probability, cues, similarity, truth, MATCH_THRESHOLD)
+        combined = self.misinfo_combiner.score(probability, cues, similarity)
+        P = P.copy()
+        P[:, positive], P[:, 1 - positive] = combined, 1 - combined
+        return rows, y, P
 
     @staticmethod
     def _fold_to(head: Head, y: np.ndarray) -> np.ndarray:
@@ -355,6 +386,10 @@ class TriageModel:
             "folded": {name: head.folded for name, head in self.heads.items()},
             "thresholds": self.thresholds,
             "metrics": self.metrics,
+            "misinformation_evidence": self.misinfo_combiner.as_dict() if self.misinfo_combiner else None,
+            "prior": {"version": self.prior.version,
+                      "alpha": {name: head.blend.alpha for name, head in self.heads.items() if head.blend}}
+            if self.prior is not None else None,
             "params": {"min_class_count": self.min_class_count, "rare": self.rare, "C": self.C,
                        "char_max_classes": self.char_max_classes,
                        "hierarchy_weight": self.hierarchy_weight if self.hierarchy is not None else 0.0,
@@ -368,7 +403,13 @@ class TriageModel:
         """Head name -> (classes, probability matrix) for many texts at once."""
         if blocks is None:
             blocks = self.vectorizer.transform_blocks(list(texts))
-        out = {name: (head.classes, head.proba(blocks)) for name, head in self.heads.items()}
+        out, features = {}, None
+        for name, head in self.heads.items():
+            P = head.proba(blocks)
+            if head.blend is not None:
+                features = prior_features(self.prior, list(texts)) if features is None else features
+                P = head.blend.blend(P, features)
+            out[name] = (head.classes, P)
         if self.hierarchy is not None:
             _, p_cat = out["category"]
             classes, p_direct = out["agency"]
@@ -376,11 +417,17 @@ class TriageModel:
             out["agency"] = (classes, (1 - w) * p_direct + w * (p_cat @ self.hierarchy))
         return out
 
-    def suggest_many(self, texts, districts=None, explain: bool = False) -> list[dict]:
-        """Suggestions for many complaints; `explain` adds the words that drove each agency choice."""
+    def suggest_many(self, texts, districts=None, explain: bool = False, hoax_similarity=None) -> list[dict]:
+        """Suggestions for many complaints; `explain` adds the words that drove each agency choice;
+        `hoax_similarity` (per text, 0 for none) is the best catalogue match, weighed into the misinformation score."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         blocks = self.vectorizer.transform_blocks(texts)
         probs = self.predict_proba(texts, blocks)
+        scores = flags = None
+        if "misinformation" in probs:
+            classes, P = probs["misinformation"]
+            scores = self.misinformation_scores(texts, P[:, list(classes).index("1")], hoax_similarity)
+            flags = self.misinformation_flags(texts, scores)
         results = []
         for i, text in enumerate(texts):
             result = {"model_version": self.version}
@@ -393,7 +440,8 @@ class TriageModel:
             if "agency" in probs:
                 confidence = result["agency_top"][0]["probability"]
                 result["needs_review"] = bool(confidence < self.thresholds.get("agency", 1.0))
-            result["misinformation"] = self._misinformation(text, probs, i)
+            result["misinformation"] = {"score": None if scores is None else round(float(scores[i]), 4),
+                                        "flag": bool(flags is not None and flags[i]), "reasons": cue_reasons(text)}
             if explain:
                 name = "agency" if "agency" in probs else "category"
                 top = int(np.argmax(probs[name][1][i])) if name in probs else None
@@ -401,18 +449,18 @@ class TriageModel:
             results.append(result)
         return results
 
-    def suggest(self, text: str, district: str | None = None) -> dict:
+    def suggest(self, text: str, district: str | None = None, hoax_similarity: float = 0.0) -> dict:
         """Top-3 categories and agencies with probabilities, misinformation score and flag, explanation."""
-        return self.suggest_many([text], [district], explain=True)[0]
+        return self.suggest_many([text], [district], explain=True, hoax_similarity=[hoax_similarity])[0]
 
-    def _misinformation(self, text: str, probs: dict, i: int) -> dict:
-        reasons = cue_reasons(text)
-        if "misinformation" not in probs:
-            return {"score": None, "flag": False, "reasons": reasons}
-        classes, P = probs["misinformation"]
-        score = float(P[i, list(classes).index("1")])
-        flag = bool(self.misinformation_flags([text], np.array([score]))[0])
-        return {"score": round(score, 4), "flag": flag, "reasons": reasons}
+    def misinformation_scores(self, texts: list[str], probability: np.ndarray, hoax_similarity=None) -> np.ndarray:
+        """The calibrated misinformation score: classifier probability, cues and catalogue similarity combined
+        (models trained before the combiner existed: the classifier's probability alone)."""
+        combiner = getattr(self, "misinfo_combiner", None)
+        if combiner is None:
+            return np.asarray(probability, dtype=np.float64)
+        similarity = np.zeros(len(texts)) if hoax_similarity is None else np.asarray(hoax_similarity, dtype=np.float64)
+        return combiner.score(probability, cue_counts(texts), similarity)
 
     def misinformation_flags(self, texts: list[str], scores: np.ndarray) -> np.ndarray:
         """The classifier's flag: score at or above the threshold, for a text of at least `misinfo_min_tokens`

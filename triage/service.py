@@ -113,29 +113,28 @@ class SuggestionService:
                 candidate["name"] = self.taxonomy.name(kind, candidate["code"])
         return suggestion
 
-    def _with_catalogue(self, texts: list[str], suggestions: list[dict]) -> list[dict]:
-        """Add the best known-hoax match; a match flags the complaint for verification and its similarity
-        counts as evidence (combined score 1 - (1 - classifier) x (1 - similarity))."""
-        if self.catalogue is None:
-            return suggestions
-        for suggestion, match in zip(suggestions, self.catalogue.match_many(texts), strict=True):
+    def _scored(self, texts: list[str], districts: list[str | None]) -> list[dict]:
+        """Model suggestions with the best known-hoax match: its similarity weighs into the misinformation
+        score, and a match (similarity >= the catalogue threshold) flags the complaint for verification."""
+        matches = self.catalogue.match_many(texts) if self.catalogue is not None else [None] * len(texts)
+        similarity = [m.similarity if m else 0.0 for m in matches]
+        suggestions = self.model.suggest_many(texts, districts, explain=True, hoax_similarity=similarity)
+        for suggestion, match in zip(suggestions, matches, strict=True):
             misinfo = suggestion["misinformation"]
-            misinfo["match"] = match.as_dict() if match else None
+            if self.catalogue is not None:
+                misinfo["match"] = match.as_dict() if match else None
             if match:
-                score = misinfo["score"] or 0.0
-                misinfo["score"] = round(1 - (1 - score) * (1 - match.similarity), 4)
                 misinfo["flag"] = True
                 misinfo["reasons"] = [f"mirip hoaks yang sudah dibantah: {match.title}", *misinfo["reasons"]]
-        return suggestions
+        return [self._named(s) for s in suggestions]
 
     def suggest(self, payload: object) -> dict:
         text, district = validate_complaint(payload)
-        return self._named(self._with_catalogue([text], [self.model.suggest(text, district)])[0])
+        return self._scored([text], [district])[0]
 
     def suggest_many(self, texts: list[str], districts: list[str | None]) -> list[dict]:
         """Suggestions with explanations for already validated texts."""
-        suggestions = self._with_catalogue(texts, self.model.suggest_many(texts, districts, explain=True))
-        return [self._named(s) for s in suggestions]
+        return self._scored(texts, districts)
 
     def expected_error_rate(self, threshold: float) -> float | None:
         """Share of wrong top-1 agencies among out-of-fold suggestions at or above `threshold` (from the
