@@ -10,6 +10,7 @@ from training.data import Columns, DataError, column_or_none, read_table, read_t
 from triage import registry
 from triage.config import data_dir
 from triage.model import TriageModel
+from triage.prior import MAX_ROWS
 
 HOAX_LABELS = {"hoax": "1", "hoaks": "1", "valid": "0", "fakta": "0"}
 
@@ -62,7 +63,8 @@ def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tu
         district = district + [""] * len(hoaxes) if district is not None else None
         complaint_rows = [True] * len(texts) + [False] * len(hoaxes)
         texts = texts + hoaxes.text.tolist()
-    prior = seed_prior(texts) if use_prior and (labels["category"] or labels["agency"]) else None
+    small = [v for v in (labels["category"], labels["agency"]) if v and sum(bool(str(x).strip()) for x in v) <= MAX_ROWS]
+    prior = seed_prior(texts) if use_prior and small else None
     return TriageModel(**params).fit(texts, district=district, complaint_rows=complaint_rows, prior=prior, **labels)
 
 
