@@ -9,6 +9,7 @@ from test_cli import run
 
 from triage.accounts import add_user
 from triage.complaints import ComplaintService
+from triage.hoaxes import CatalogueMatcher, HoaxIndex
 from triage.model import TriageModel
 from triage.service import SuggestionService
 from triage.store.db import open_database
@@ -61,3 +62,25 @@ def test_pending_dry_run_reports_and_real_run_stores(database_url, seed_model, r
                                   .order_by(Suggestion.id)).all()
         assert history == [seed_model.version, TriageModel.load(relabelled_model).version]
     assert run("reclassify", "--pending", "--since", "kemarin", env=env).returncode == 2
+
+
+def test_pending_rescoring_keeps_catalogue_matches(database_url, seed_model, relabelled_model, tmp_path):
+    """A complaint flagged because it repeats a catalogued hoax stays in verification after re-scoring."""
+    claim = "Air PDAM di wilayah timur sudah dicampur racun oleh petugas, jangan diminum dan masak air sendiri"
+    index_path = tmp_path / "index.joblib"
+    HoaxIndex.build([{"title": "Air PDAM beracun", "claim": claim, "verdict": "hoax"}], ids=[1]).save(index_path)
+    _, sessions = open_database(database_url)
+    service = ComplaintService(SuggestionService(seed_model, catalogue=CatalogueMatcher(index_path)))
+    with sessions.begin() as session:
+        admin, _ = add_user(session, "admin", "coordinator")
+    [result], _ = service.ingest(sessions, admin, [{"external_id": "h1", "text": claim}])
+    run_ = run("reclassify", "--pending", "--model", relabelled_model,
+               env={"TRIAGE_DATABASE_URL": database_url, "TRIAGE_HOAX_INDEX": str(index_path)})
+    assert run_.returncode == 0, run_.stderr
+    with sessions() as session:
+        complaint = session.get(Complaint, result["id"])
+        latest = session.scalars(select(Suggestion).where(Suggestion.complaint_id == complaint.id)
+                                 .order_by(Suggestion.id.desc())).first()
+        assert latest.model_version == TriageModel.load(relabelled_model).version
+        assert latest.misinformation_match and latest.misinformation_match["id"] == 1
+        assert complaint.flagged and complaint.status == "needs_verification"

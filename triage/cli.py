@@ -206,13 +206,16 @@ def _reclassify_pending(model_dir: str | None, since: str | None, dry_run: bool)
     from datetime import datetime
 
     from triage.complaints import ComplaintService
+    from triage.config import hoax_index_path
+    from triage.hoaxes import CatalogueMatcher
     from triage.service import SuggestionService
 
     try:
         start = datetime.fromisoformat(since) if since else None
     except ValueError:
         _fail(f"--since {since!r} is not a date (YYYY-MM-DD)")
-    service = ComplaintService(SuggestionService(_load(model_dir)))
+    # The queue is scored as the service scores it: a complaint flagged by a catalogue match stays flagged.
+    service = ComplaintService(SuggestionService(_load(model_dir), catalogue=CatalogueMatcher(hoax_index_path())))
     report = service.rescore_pending(_sessions(), since=start, dry_run=dry_run)
     click.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
