@@ -2,8 +2,8 @@
 about a complaint, blended into a head's probabilities when out-of-fold evidence shows it helps.
 
 The seed model's category and agency probabilities (as logs) are mapped to the head's classes by a
-logistic regression; the blend `alpha * head + (1 - alpha) * regression` takes the alpha with the lowest
-out-of-fold log-loss. With a few hundred labelled complaints (Purbalingga) the seed model's knowledge of
+logistic regression; the blend `alpha * head + (1 - alpha) * regression` takes the alpha (and the
+regression's regularisation) with the lowest out-of-fold log-loss. With a few hundred labelled complaints (Purbalingga) the seed model's knowledge of
 roads, lamps, schools and social aid helps (5-fold accuracy 0.697 -> 0.731); with thousands (Surabaya) alpha
 stayed 1, so heads above `MAX_ROWS` rows or `MAX_CLASSES` classes are not offered the prior.
 """
@@ -17,7 +17,8 @@ import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-ALPHAS = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
+ALPHAS = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
+REGULARISATION = (0.1, 1.0)  # C of the regression, chosen with alpha on out-of-fold log-loss
 MIN_GAIN = 0.005  # out-of-fold log-loss a blend must save to be kept
 # Offered to small heads only: with Surabaya's 6,000 rows alpha stayed 1, and the regression's cost grows with
 # rows x classes (300 operator topics x 6,000 rows took minutes).
@@ -54,14 +55,21 @@ def fit_blend(features: np.ndarray, y: np.ndarray, out_of_fold: np.ndarray,
         return None, out_of_fold
     counts = pd.Series(y).value_counts()
     folds = StratifiedKFold(max(2, min(5, int(counts.min()))), shuffle=True, random_state=0)
-    regression = LogisticRegression(C=1.0, max_iter=1000)
-    prior_oof = cross_val_predict(regression, features, y, cv=folds, method="predict_proba")
-    regression.fit(features, y)
+    truth = np.searchsorted(classes, y)
+    no_prior = _log_loss(out_of_fold, truth)
+    best = (no_prior, 1.0, None, None)  # (out-of-fold log-loss, alpha, C, blended out-of-fold)
+    for C in REGULARISATION:
+        prior_oof = cross_val_predict(LogisticRegression(C=C, max_iter=1000), features, y, cv=folds,
+                                      method="predict_proba")
+        for alpha in ALPHAS:
+            blended = alpha * out_of_fold + (1 - alpha) * prior_oof
+            loss = _log_loss(blended, truth)
+            if loss < best[0]:
+                best = (loss, alpha, C, blended)
+    loss, alpha, C, blended = best
+    if no_prior - loss < MIN_GAIN:
+        return None, out_of_fold
+    regression = LogisticRegression(C=C, max_iter=1000).fit(features, y)
     if list(regression.classes_) != list(classes):
         return None, out_of_fold
-    truth = np.searchsorted(classes, y)
-    losses = {a: _log_loss(a * out_of_fold + (1 - a) * prior_oof, truth) for a in ALPHAS}
-    alpha = min(ALPHAS, key=lambda a: (losses[a], -a))
-    if losses[1.0] - losses[alpha] < MIN_GAIN:
-        return None, out_of_fold
-    return PriorBlend(regression, alpha), alpha * out_of_fold + (1 - alpha) * prior_oof
+    return PriorBlend(regression, alpha), blended
