@@ -35,9 +35,9 @@ def cue_reasons(text: str) -> list[str]:
     return [reason for pattern, reason in _cues() if pattern.search(lowered)]
 
 
-def cue_counts(texts: list[str]) -> np.ndarray:
-    """Number of distinct cue kinds found in each text, capped at `MAX_CUES`."""
-    return np.array([min(len(cue_reasons(t)), MAX_CUES) for t in texts], dtype=np.float64)
+def cue_counts(reasons: list[list[str]]) -> np.ndarray:
+    """Number of cue kinds found in each text (its `cue_reasons`), capped at `MAX_CUES`."""
+    return np.array([min(len(r), MAX_CUES) for r in reasons], dtype=np.float64)
 
 
 @dataclass

@@ -327,7 +327,7 @@ class TriageModel:
         row_texts = [texts[r] for r in rows]
         catalogue = HoaxIndex.build([{"claim": texts[r], "verdict": "hoax"} for r in rows[truth]], ids=rows[truth])
         _, similarity = catalogue.best_matches(row_texts, exclude_ids=rows)
-        probability, cues = P[:, positive], cue_counts(row_texts)
+        probability, cues = P[:, positive], cue_counts([cue_reasons(t) for t in row_texts])
         self.misinfo_combiner = EvidenceCombiner.fit(probability, cues, similarity, truth, MATCH_THRESHOLD)
         combined = self.misinfo_combiner.score(probability, cues, similarity)
         P = P.copy()
@@ -425,9 +425,10 @@ class TriageModel:
         blocks = self.vectorizer.transform_blocks(texts)
         probs = self.predict_proba(texts, blocks)
         scores = flags = None
+        reasons = [cue_reasons(t) for t in texts]
         if "misinformation" in probs:
             classes, P = probs["misinformation"]
-            scores = self.misinformation_scores(texts, P[:, list(classes).index("1")], hoax_similarity)
+            scores = self.misinformation_scores(texts, P[:, list(classes).index("1")], hoax_similarity, reasons)
             flags = self.misinformation_flags(texts, scores)
         results = []
         for i, text in enumerate(texts):
@@ -442,7 +443,7 @@ class TriageModel:
                 confidence = result["agency_top"][0]["probability"]
                 result["needs_review"] = bool(confidence < self.thresholds.get("agency", 1.0))
             result["misinformation"] = {"score": None if scores is None else round(float(scores[i]), 4),
-                                        "flag": bool(flags is not None and flags[i]), "reasons": cue_reasons(text)}
+                                        "flag": bool(flags is not None and flags[i]), "reasons": reasons[i]}
             if explain:
                 name = "agency" if "agency" in probs else "category"
                 top = int(np.argmax(probs[name][1][i])) if name in probs else None
@@ -454,14 +455,16 @@ class TriageModel:
         """Top-3 categories and agencies with probabilities, misinformation score and flag, explanation."""
         return self.suggest_many([text], [district], explain=True, hoax_similarity=[hoax_similarity])[0]
 
-    def misinformation_scores(self, texts: list[str], probability: np.ndarray, hoax_similarity=None) -> np.ndarray:
-        """The calibrated misinformation score: classifier probability, cues and catalogue similarity combined
-        (models trained before the combiner existed: the classifier's probability alone)."""
+    def misinformation_scores(self, texts: list[str], probability: np.ndarray, hoax_similarity=None,
+                              reasons: list[list[str]] | None = None) -> np.ndarray:
+        """The calibrated misinformation score: classifier probability, cues (`reasons`, found when not given)
+        and catalogue similarity combined (models trained before the combiner: the classifier's probability)."""
         combiner = getattr(self, "misinfo_combiner", None)
         if combiner is None:
             return np.asarray(probability, dtype=np.float64)
         similarity = np.zeros(len(texts)) if hoax_similarity is None else np.asarray(hoax_similarity, dtype=np.float64)
-        return combiner.score(probability, cue_counts(texts), similarity)
+        reasons = [cue_reasons(t) for t in texts] if reasons is None else reasons
+        return combiner.score(probability, cue_counts(reasons), similarity)
 
     def misinformation_flags(self, texts: list[str], scores: np.ndarray) -> np.ndarray:
         """The classifier's flag: score at or above the threshold, for a text of at least `misinfo_min_tokens`
