@@ -48,6 +48,7 @@ HEADS = ("category", "agency", "misinformation")
 MODEL_FILE = "model.joblib"
 CARD_FILE = "card.json"
 MAX_PLATT_NEGATIVES = 5_000  # negative rows used to calibrate one class (a weighted sample above this)
+MAX_COMBINER_NEGATIVES = 10_000  # non-misinformation rows (a uniform sample above this) fitting the evidence combiner
 LARGE_PROBLEM = 2_500_000  # training rows x classes above which a head is fitted by SGD (see `linear_svm`)
 
 
@@ -321,8 +322,14 @@ class TriageModel:
     def _fit_combiner(self, texts: list[str], rows: np.ndarray, y: np.ndarray, P: np.ndarray) -> tuple:
         """Fit the misinformation evidence combiner on out-of-fold evidence (catalogue similarity: leave-one-out
         against the other misinformation rows, as if they were the catalogue). Returns the out-of-fold rows with
-        the combined score in place of the classifier's, so the threshold is set on what the service shows."""
+        the combined score in place of the classifier's, so the threshold is set on what the service shows
+        (above `MAX_COMBINER_NEGATIVES`, on all positives and a uniform sample of the negatives)."""
         positive = list(self.heads["misinformation"].classes).index("1")
+        negatives = np.flatnonzero(y != "1")
+        if len(negatives) > MAX_COMBINER_NEGATIVES:  # matching and cues: ~1 s per 1,000 rows
+            sample = np.random.default_rng(0).choice(negatives, MAX_COMBINER_NEGATIVES, replace=False)
+            keep = np.sort(np.concatenate([np.flatnonzero(y == "1"), sample]))
+            rows, y, P = rows[keep], y[keep], P[keep]
         truth = y == "1"
         row_texts = [texts[r] for r in rows]
         catalogue = HoaxIndex.build([{"claim": texts[r], "verdict": "hoax"} for r in rows[truth]], ids=rows[truth])
