@@ -1,5 +1,6 @@
-"""Prior knowledge from the seed model: blended in only where out-of-fold evidence shows it helps, never
-offered when the training data holds the seed corpus, and carried through save/load."""
+"""Prior knowledge from the seed corpus: its model blended in only where out-of-fold evidence shows it helps, never
+offered when the training data holds the seed corpus, carried through save/load; its complaints join a
+misinformation head trained on other data."""
 
 import warnings
 
@@ -55,3 +56,36 @@ def test_small_real_data_keeps_the_prior_through_save_and_load(tmp_path):
     assert model.card["prior"] and 0.4 <= model.card["prior"]["alpha"]["category"] < 1, model.card["prior"]
     loaded = TriageModel.load(model.save(tmp_path / "m"))
     assert loaded.suggest_many(test.text.tolist()) == model.suggest_many(test.text.tolist())
+
+
+@pytest.fixture(scope="module")
+def other_city(tmp_path_factory, seed_frame):
+    """Complaints and a hoax/valid corpus that are not the seed corpus (seed texts with a different opening)."""
+    tmp = tmp_path_factory.mktemp("other-city")
+    genuine = seed_frame[seed_frame.misinformation == "0"].sample(200, random_state=1)
+    hoaxes = seed_frame[seed_frame.misinformation == "1"].sample(60, random_state=1)
+    genuine.assign(text="Laporan warga kota lain: " + genuine.text)[["text", "agency"]].to_csv(
+        tmp / "complaints.csv", index=False)
+    pd.DataFrame({"text": "Pesan berantai: " + hoaxes.text, "label": "hoax"}).to_csv(tmp / "hoaxes.csv", index=False)
+    return tmp
+
+
+def test_seed_complaints_join_the_misinformation_head_unless_no_prior(other_city, seed_frame):
+    from training.train import train
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with_seed = train([other_city / "complaints.csv"], hoax_data=(other_city / "hoaxes.csv",))
+        without = train([other_city / "complaints.csv"], hoax_data=(other_city / "hoaxes.csv",), use_prior=False)
+    assert without.card["data"]["labelled"]["misinformation"] == 200 + 60
+    assert with_seed.card["data"]["labelled"]["misinformation"] == 200 + 60 + len(seed_frame)
+    assert with_seed.card["data"]["labelled"]["agency"] == without.card["data"]["labelled"]["agency"] == 200
+
+
+def test_no_misinformation_head_is_made_from_the_seed_alone(other_city):
+    from training.train import train
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = train([other_city / "complaints.csv"])
+    assert "misinformation" not in model.heads

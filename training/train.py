@@ -31,20 +31,36 @@ def read_hoax_data(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame({"text": text, "misinformation": labels.map(HOAX_LABELS)})
 
 
+def _seed_corpus() -> pd.DataFrame:
+    return pd.read_csv(data_dir() / "seed_complaints.csv", dtype=str, keep_default_na=False)
+
+
 def seed_prior(texts: list[str]) -> TriageModel | None:
     """The seed model (category and agency heads, from data/seed_complaints.csv) as prior knowledge for training
     on other data; None when the data holds seed complaints (its probabilities there would be in-sample)."""
-    seed = pd.read_csv(data_dir() / "seed_complaints.csv", dtype=str, keep_default_na=False)
+    seed = _seed_corpus()
     if not set(seed.text).isdisjoint(texts):
         return None
     return TriageModel().fit(seed.text.tolist(), category=seed.category.tolist(), agency=seed.agency.tolist())
+
+
+def seed_misinformation(texts: list[str]) -> pd.DataFrame | None:
+    """The seed corpus' complaints with their misinformation labels (text, misinformation), to join the
+    misinformation head's training on other data: complaints that repeat or ask about a hoax, and genuine
+    complaints in many styles, so that the head does not learn one city's vocabulary as "not a hoax".
+    None when the data already holds seed complaints."""
+    seed = _seed_corpus()
+    if not set(seed.text).isdisjoint(texts):
+        return None
+    return seed[["text", "misinformation"]]
 
 
 def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tuple = (), use_prior: bool = True,
           **params) -> TriageModel:
     """Fit every head whose label column exists in the data. With `hoax_data`, the hoax/valid corpora feed the
     misinformation head, and complaints without a misinformation label count as not misinformation. With
-    `use_prior`, the seed model is offered as prior knowledge (kept only where it helps; see `triage.prior`)."""
+    `use_prior`, the seed model is offered as prior knowledge (kept only where it helps; see `triage.prior`) and,
+    when a misinformation head is trained, the seed complaints join it as examples (`seed_misinformation`)."""
     columns = columns or Columns()
     frame = read_tables(paths, columns)
     labels = {head: column_or_none(frame, col) for head, col in columns.labels().items()}
@@ -52,19 +68,25 @@ def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tu
         raise DataError(f"{', '.join(map(str, paths))}: none of the label columns "
                         f"{', '.join(columns.labels().values())} is present")
     texts, district = frame[columns.text].tolist(), column_or_none(frame, columns.district)
-    complaint_rows = None
-    if hoax_data:
-        hoaxes = pd.concat([read_hoax_data(p) for p in hoax_data], ignore_index=True)
-        given = labels["misinformation"] or [""] * len(texts)
-        labels["misinformation"] = [v if str(v).strip() else "0" for v in given] + hoaxes.misinformation.tolist()
-        for head in ("category", "agency"):
-            if labels[head] is not None:
-                labels[head] = labels[head] + [""] * len(hoaxes)
-        district = district + [""] * len(hoaxes) if district is not None else None
-        complaint_rows = [True] * len(texts) + [False] * len(hoaxes)
-        texts = texts + hoaxes.text.tolist()
     small = [v for v in (labels["category"], labels["agency"]) if v and sum(bool(str(x).strip()) for x in v) <= MAX_ROWS]
     prior = seed_prior(texts) if use_prior and small else None
+    extra = [read_hoax_data(p).assign(complaint=False) for p in hoax_data]
+    if extra:  # complaints without a misinformation label are not misinformation
+        labels["misinformation"] = [v if str(v).strip() else "0" for v in labels["misinformation"] or [""] * len(texts)]
+    misinformation_head = extra or any(str(v).strip() for v in labels["misinformation"] or [])
+    seed = seed_misinformation(texts) if use_prior and misinformation_head else None
+    if seed is not None:
+        extra.append(seed.assign(complaint=True))
+    complaint_rows = [True] * len(texts)
+    if extra:
+        added = pd.concat(extra, ignore_index=True)
+        labels["misinformation"] += added.misinformation.tolist()
+        for head in ("category", "agency"):
+            if labels[head] is not None:
+                labels[head] = labels[head] + [""] * len(added)
+        district = district + [""] * len(added) if district is not None else None
+        complaint_rows += added.complaint.tolist()
+        texts = texts + added.text.tolist()
     return TriageModel(**params).fit(texts, district=district, complaint_rows=complaint_rows, prior=prior, **labels)
 
 
