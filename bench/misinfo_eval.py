@@ -30,10 +30,12 @@ CUTOFF = "2022-10-01"
 
 def misinfo(model, texts: list[str], index=None) -> tuple[np.ndarray, np.ndarray]:
     """(scores, flags) exactly as the service computes them, with a catalogue `index` when given."""
+    from triage.hoaxes import suggest_with_matches
+
     matches = index.match_many(texts) if index is not None else [None] * len(texts)
-    suggestions = model.suggest_many(texts, hoax_similarity=[m.similarity if m else 0.0 for m in matches])
-    flags = np.array([s["misinformation"]["flag"] or m is not None for s, m in zip(suggestions, matches, strict=True)])
-    return np.array([s["misinformation"]["score"] for s in suggestions]), flags
+    suggestions = suggest_with_matches(model, texts, matches)
+    return (np.array([s["misinformation"]["score"] for s in suggestions]),
+            np.array([s["misinformation"]["flag"] for s in suggestions]))
 
 
 def report(name: str, complaint_flags: np.ndarray, tweet_flags: np.ndarray, tweet_scores: np.ndarray,

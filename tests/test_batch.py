@@ -100,7 +100,7 @@ def test_jsonl_and_parquet_in_and_out(seed_frame, model_dir, tmp_path, suffix):
     out = tmp_path / f"out{suffix}"
     assert run("reclassify", source, "-o", out, "--model", model_dir, "--chunk-size", "20").returncode == 0
     result = pd.read_json(out, lines=True, dtype=False) if suffix == ".jsonl" else pd.read_parquet(out)
-    assert result["id"].tolist() == frame.id.tolist() and len(result.columns) == 10
+    assert result["id"].tolist() == frame.id.tolist() and len(result.columns) == 11
 
 
 def test_bad_inputs(model_dir, tmp_path):
@@ -148,3 +148,22 @@ def test_progress_estimate_counts_rows(backlog, tmp_path, seed_frame):
     seed_frame.head(42).to_parquet(parquet)
     assert estimate_rows(str(parquet)) == 42
     assert estimate_rows("-") is None
+
+
+def test_known_hoaxes_in_the_catalogue_are_flagged_with_their_entry(model_dir, tmp_path):
+    from test_hoaxes import BANSOS, BANSOS_VARIANT, GENUINE
+
+    from triage.hoaxes import HoaxIndex
+
+    index = tmp_path / "index.joblib"
+    HoaxIndex.build([{"title": "Bansos 5 juta", "claim": BANSOS, "verdict": "hoax", "url": "u"}], ids=[42]).save(index)
+    pd.DataFrame({"id": ["a", "b"], "text": [BANSOS_VARIANT, GENUINE]}).to_csv(tmp_path / "in.csv", index=False)
+    env = {"TRIAGE_HOAX_INDEX": str(index)}
+    assert run("reclassify", tmp_path / "in.csv", "-o", tmp_path / "out.csv", "--model", model_dir,
+               env=env).returncode == 0
+    scored = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False).set_index("id")
+    assert scored.loc["a", "misinformation_match"] == "42" and scored.loc["a", "misinformation_flag"] == "True"
+    assert scored.loc["b", "misinformation_match"] == "" and scored.loc["b", "misinformation_flag"] == "False"
+    assert run("reclassify", tmp_path / "in.csv", "-o", tmp_path / "plain.csv", "--model", model_dir,
+               "--no-catalogue", env=env).returncode == 0
+    assert pd.read_csv(tmp_path / "plain.csv", dtype=str, keep_default_na=False).misinformation_match.tolist() == ["", ""]

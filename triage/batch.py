@@ -23,10 +23,12 @@ from pathlib import Path
 import pandas as pd
 
 from triage.config import max_text_chars
+from triage.hoaxes import HoaxIndex, suggest_with_matches
 from triage.model import TriageModel
 
 OUTPUT_COLUMNS = ["category", "category_confidence", "agency", "agency_confidence", "agency_top3",
-                  "misinformation_score", "misinformation_flag", "needs_review", "model_version"]
+                  "misinformation_score", "misinformation_flag", "misinformation_match", "needs_review",
+                  "model_version"]
 REJECT_COLUMNS = ["row", "id", "reason"]
 
 
@@ -38,6 +40,19 @@ class BatchError(Exception):
 def worker_model(model_dir: str) -> TriageModel:
     """The model for `model_dir`, loaded once per process (pool workers reuse it across chunks)."""
     return TriageModel.load(Path(model_dir))
+
+
+@lru_cache(maxsize=2)
+def _catalogue_at(path: str, mtime_ns: int) -> HoaxIndex:
+    return HoaxIndex.load(Path(path))
+
+
+def worker_catalogue(path: str | None) -> HoaxIndex | None:
+    """The catalogue match index file as it is now (reloaded when it changes), None when there is none."""
+    try:
+        return _catalogue_at(str(path), Path(path).stat().st_mtime_ns) if path else None
+    except OSError:
+        return None
 
 
 def suggest_chunk(model_dir: str, texts: list[str]) -> list[dict]:
@@ -116,8 +131,9 @@ class ChunkResult:
 
 
 def score_chunk(model_dir: str, frame: pd.DataFrame, first_row: int, text_col: str, id_col: str | None,
-                district_col: str | None = None) -> ChunkResult:
-    """Score the rows of one chunk that can be scored; the others become rejects with a reason."""
+                district_col: str | None = None, catalogue: str | None = None) -> ChunkResult:
+    """Score the rows of one chunk that can be scored; the others become rejects with a reason. With a
+    `catalogue` index file, each text is matched against the known hoaxes as in the service."""
     model = worker_model(model_dir)
     limit = max_text_chars()
     ids = frame[id_col].tolist() if id_col and id_col in frame.columns else [str(first_row + i) for i in range(len(frame))]
@@ -136,10 +152,13 @@ def score_chunk(model_dir: str, frame: pd.DataFrame, first_row: int, text_col: s
             if "\ufffd" in text:
                 replaced.append(row)
     districts = frame[district_col].tolist() if district_col and district_col in frame.columns else None
-    suggestions = model.suggest_many([texts[i] for i in keep],
-                                     [districts[i] or None for i in keep] if districts else None) if keep else []
+    kept = [texts[i] for i in keep]
+    index = worker_catalogue(catalogue) if kept else None
+    matches = index.match_many(kept) if index is not None else [None] * len(kept)
+    suggestions = suggest_with_matches(model, kept, matches, [districts[i] or None for i in keep] if districts
+                                       else None) if kept else []
     out = []
-    for i, s in zip(keep, suggestions):
+    for i, s, match in zip(keep, suggestions, matches, strict=True):
         category = (s.get("category_top") or [{}])[0]
         agency_top = s.get("agency_top") or [{}]
         misinfo = s["misinformation"]
@@ -148,7 +167,8 @@ def score_chunk(model_dir: str, frame: pd.DataFrame, first_row: int, text_col: s
                     "agency": agency_top[0].get("code", ""), "agency_confidence": agency_top[0].get("probability", ""),
                     "agency_top3": json.dumps(agency_top, ensure_ascii=False),
                     "misinformation_score": "" if misinfo["score"] is None else misinfo["score"],
-                    "misinformation_flag": misinfo["flag"], "needs_review": s.get("needs_review", True),
+                    "misinformation_flag": misinfo["flag"], "misinformation_match": match.entry_id if match else "",
+                    "needs_review": s.get("needs_review", True),
                     "model_version": s["model_version"]})
     id_name = id_col or "row"
     rows = pd.DataFrame(out, columns=["id", *OUTPUT_COLUMNS]).rename(columns={"id": id_name})
@@ -196,8 +216,12 @@ class Summary:
 
 def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_col: str = "text",
                id_col: str | None = "id", chunk_size: int = 5000, jobs: int = 1, resume: bool = False,
-               progress=None, scheduler: str | None = None, district_col: str | None = None) -> Summary:
+               progress=None, scheduler: str | None = None, district_col: str | None = None,
+               catalogue: str | Path | None = None) -> Summary:
     """Score every row of INPUT into OUTPUT (same order), rejects into OUTPUT.rejects.csv.
+
+    `catalogue` is the known-hoax match index file: each chunk is matched against it as it is when the chunk
+    is scored (chunks finished before a resume keep the matches of their time). No file, no matching.
 
     `scheduler` runs the chunks on a Dask cluster instead of local processes: `tcp://host:port` for a
     running scheduler (its workers must see `model_dir` at the same path), or `local[N]` for a
@@ -213,11 +237,12 @@ def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_co
     parts = Path(f"{output_path}.parts") if not stdout else Path(os.environ.get("TMPDIR", "/tmp")) / f"triage-{os.getpid()}.parts"
     manifest = {"input": os.path.abspath(input_path) if input_path != "-" else "-", "chunk_size": chunk_size,
                 "text_col": text_col, "id_col": id_col, "district_col": district_col,
-                "model_version": version}
+                "model_version": version, "catalogue": str(catalogue) if catalogue else None}
     if resume and parts.is_dir():
         recorded = json.loads((parts / "manifest.json").read_text()) if (parts / "manifest.json").is_file() else None
         if recorded != manifest:
-            raise BatchError(f"{parts}: was written by a different run (input, chunk size, columns or model); "
+            raise BatchError(f"{parts}: was written by a different run (input, chunk size, columns, model or "
+                             "catalogue); "
                              "remove it or run without --resume")
     else:
         shutil.rmtree(parts, ignore_errors=True)
@@ -226,7 +251,7 @@ def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_co
 
     summary = Summary()
     pending = _pending_chunks(input_path, chunk_size, parts, summary)
-    columns = (text_col, id_col, district_col)
+    columns = (text_col, id_col, district_col, manifest["catalogue"])
     scoring = (_score_on_dask(pending, model_dir, columns, scheduler) if scheduler
                else _score(pending, model_dir, columns, jobs))
     for index, result in scoring:

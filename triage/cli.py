@@ -67,7 +67,8 @@ def main() -> None:
               help="hoax/valid corpus (columns text, label in {hoax, valid}; repeatable) for the misinformation head")
 @click.option("--misinfo-false-alarm", default=0.01, show_default=True, type=click.FloatRange(0.0001, 0.5),
               help="share of complaints the misinformation flag may fire on (sets its threshold)")
-@click.option("--no-prior", is_flag=True, help="do not offer the seed model's knowledge (see README: prior)")
+@click.option("--no-prior", is_flag=True, help="do not use the seed corpus as prior knowledge (seed-model prior; seed complaints as "
+                   "misinformation examples; see README)")
 def train(data, out, min_class_count, rare, hoax_data, misinfo_false_alarm, no_prior, **kw) -> None:
     """Train a model on labelled complaints; heads without a label column are skipped."""
     from training.data import DataError
@@ -164,13 +165,15 @@ def serve(host, port, workers) -> None:
 @click.option("--jobs", default=1, show_default=True, type=int, help="worker processes")
 @click.option("--resume", is_flag=True, help="continue an interrupted run from its last completed chunk")
 @click.option("--scheduler", help="run the chunks on Dask: tcp://host:port or local[N]")
+@click.option("--no-catalogue", is_flag=True, help="do not match against the known-hoax catalogue (TRIAGE_HOAX_INDEX)")
 @click.option("--quiet", is_flag=True, help="no progress bar or summary")
 def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_col, district_col, model_dir,
-               chunk_size, jobs, resume, scheduler, quiet) -> None:
+               chunk_size, jobs, resume, scheduler, no_catalogue, quiet) -> None:
     """Score every complaint in INPUT (CSV, JSON Lines or Parquet; '-' reads CSV from stdin) into OUTPUT,
     or with --pending re-score the database's review queue with the active model."""
     from triage.batch import BatchError, estimate_rows
     from triage.batch import reclassify as run
+    from triage.config import hoax_index_path
 
     if pending:
         if input_path or output_path:
@@ -190,7 +193,8 @@ def reclassify(input_path, output_path, pending, dry_run, since, text_col, id_co
     try:
         summary = run(input_path, output_path, directory, text_col=text_col, id_col=id_col or None,
                       chunk_size=chunk_size, jobs=jobs, resume=resume, progress=bar.update if bar else None,
-                      scheduler=scheduler, district_col=district_col)
+                      scheduler=scheduler, district_col=district_col,
+                      catalogue=None if no_catalogue else hoax_index_path())
     except (BatchError, ModelError) as exc:
         _fail(str(exc))
     finally:

@@ -243,3 +243,17 @@ class CatalogueMatcher:
     def match_many(self, texts: list[str]) -> list[Match | None]:
         index = self._current()
         return index.match_many(texts) if index is not None else [None] * len(texts)
+
+
+def suggest_with_matches(model, texts: list[str], matches: list[Match | None], districts=None,
+                         explain: bool = False) -> list[dict]:
+    """`model.suggest_many` with each text's best catalogue match: its similarity weighs into the misinformation
+    score, and a match flags the text for verification (with the debunked claim as the first reason)."""
+    similarity = [m.similarity if m else 0.0 for m in matches]
+    suggestions = model.suggest_many(texts, districts, explain=explain, hoax_similarity=similarity)
+    for suggestion, match in zip(suggestions, matches, strict=True):
+        if match:
+            misinfo = suggestion["misinformation"]
+            misinfo["flag"] = True
+            misinfo["reasons"] = [f"mirip hoaks yang sudah dibantah: {match.title}", *misinfo["reasons"]]
+    return suggestions

@@ -116,7 +116,8 @@ class JobService:
                                 .values(rows_done=done[0], heartbeat_at=utcnow()))
 
         try:
-            summary = reclassify(job.input_path, job.output_path, self.model_dir(), resume=True, progress=progress)
+            summary = reclassify(job.input_path, job.output_path, self.model_dir(), resume=True, progress=progress,
+                                 catalogue=config.hoax_index_path())
         except (BatchError, ModelError, OSError) as exc:
             self._finish(job.id, "failed", error=str(exc))
             return

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from triage import registry
 from triage.config import max_text_chars, reload_seconds
-from triage.hoaxes import CatalogueMatcher
+from triage.hoaxes import CatalogueMatcher, suggest_with_matches
 from triage.model import TriageModel
 from triage.taxonomy import Taxonomy, load_taxonomy
 
@@ -117,15 +117,10 @@ class SuggestionService:
         """Model suggestions with the best known-hoax match: its similarity weighs into the misinformation
         score, and a match (similarity >= the catalogue threshold) flags the complaint for verification."""
         matches = self.catalogue.match_many(texts) if self.catalogue is not None else [None] * len(texts)
-        similarity = [m.similarity if m else 0.0 for m in matches]
-        suggestions = self.model.suggest_many(texts, districts, explain=True, hoax_similarity=similarity)
-        for suggestion, match in zip(suggestions, matches, strict=True):
-            misinfo = suggestion["misinformation"]
-            if self.catalogue is not None:
-                misinfo["match"] = match.as_dict() if match else None
-            if match:
-                misinfo["flag"] = True
-                misinfo["reasons"] = [f"mirip hoaks yang sudah dibantah: {match.title}", *misinfo["reasons"]]
+        suggestions = suggest_with_matches(self.model, texts, matches, districts, explain=True)
+        if self.catalogue is not None:
+            for suggestion, match in zip(suggestions, matches, strict=True):
+                suggestion["misinformation"]["match"] = match.as_dict() if match else None
         return [self._named(s) for s in suggestions]
 
     def suggest(self, payload: object) -> dict:
