@@ -7,8 +7,6 @@ transforming a complaint is a few dictionary lookups and one vectorised TF-IDF s
 
 from __future__ import annotations
 
-from collections import Counter
-
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -30,8 +28,35 @@ def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
     return grams
 
 
+def _word_counts(documents: list[list[str]]) -> tuple[sparse.csr_matrix, list[str]]:
+    """(documents x distinct words count matrix, the distinct words in column order)."""
+    index: dict[str, int] = {}
+    columns: list[int] = []
+    indptr = [0]
+    for tokens in documents:
+        columns.extend([index.setdefault(word, len(index)) for word in tokens])
+        indptr.append(len(columns))
+    D = sparse.csr_matrix((np.ones(len(columns), dtype=np.float32), np.array(columns, dtype=np.int64), indptr),
+                          shape=(len(documents), len(index)))
+    D.sum_duplicates()
+    return D, list(index)
+
+
+def _rows_matrix(rows: list[np.ndarray], n_columns: int) -> sparse.csr_matrix:
+    """One sparse row per array of column indices (a repeated index counts twice)."""
+    lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
+    indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
+    M = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, np.concatenate([[0], np.cumsum(lengths)])),
+                          shape=(len(rows), n_columns))
+    M.sum_duplicates()
+    return M
+
+
 class CharNgramTfidf(ProcessCache):
-    """TF-IDF (sublinear tf, smooth idf, l2 norm) of character n-grams of tokens, with a per-word cache."""
+    """TF-IDF (sublinear tf, smooth idf, l2 norm) of character n-grams of tokens, with a per-word cache.
+
+    Counting is two sparse products: documents x words (counts) times words x n-grams (each distinct word's
+    n-grams, resolved once), so the per-token work is one dictionary lookup."""
 
     _cache_name = "_word_cache"
 
@@ -44,22 +69,23 @@ class CharNgramTfidf(ProcessCache):
         return char_wb_ngrams(_ELONGATION.sub(r"\1", word), *self.ngram_range)
 
     def fit(self, documents: list[list[str]]) -> CharNgramTfidf:
-        df: Counter = Counter()
-        grams_of: dict[str, list[str]] = {}
-        for tokens in documents:
-            seen = set()
-            for word in set(tokens):
-                grams = grams_of.get(word)
-                if grams is None:
-                    grams = grams_of[word] = self._grams(word)
-                seen.update(grams)
-            df.update(seen)
-        kept = [(count, gram) for gram, count in df.items() if count >= self.min_df]
-        kept.sort(key=lambda item: (-item[0], item[1]))
-        kept = sorted(gram for _, gram in kept[: self.max_features])
-        self.vocabulary_ = {gram: i for i, gram in enumerate(kept)}
-        counts = np.array([df[gram] for gram in kept], dtype=np.float64)
-        self.idf_ = (np.log((1 + len(documents)) / (1 + counts)) + 1).astype(np.float32)
+        D, words = _word_counts(documents)
+        gram_index: dict[str, int] = {}
+        rows = [np.array([gram_index.setdefault(g, len(gram_index)) for g in self._grams(word)], dtype=np.int32)
+                for word in words]
+        G = _rows_matrix(rows, len(gram_index))
+        D.data[:] = 1.0
+        G.data[:] = 1.0
+        df = np.bincount((D @ G).indices, minlength=len(gram_index))  # documents holding each n-gram
+        grams = np.array(list(gram_index), dtype=object)
+        kept = np.flatnonzero(df >= self.min_df)
+        names = grams[kept].astype(str)
+        if len(kept) > self.max_features:  # the most frequent, ties by n-gram
+            top = np.lexsort((names, -df[kept]))[: self.max_features]
+            kept, names = kept[top], names[top]
+        kept = kept[np.argsort(names, kind="stable")]
+        self.vocabulary_ = {gram: i for i, gram in enumerate(grams[kept])}
+        self.idf_ = (np.log((1 + len(documents)) / (1 + df[kept].astype(np.float64))) + 1).astype(np.float32)
         self._word_cache = {}
         return self
 
@@ -73,21 +99,10 @@ class CharNgramTfidf(ProcessCache):
         return columns
 
     def transform(self, documents: list[list[str]]) -> sparse.csr_matrix:
-        cache = self._word_cache
-        pieces: list[np.ndarray] = []
-        indptr = [0]
-        for tokens in documents:
-            for word in tokens:
-                columns = cache.get(word)
-                pieces.append(self._columns(word) if columns is None else columns)
-            indptr.append(len(pieces))
-        lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
-        piece_ends = np.concatenate([[0], np.cumsum(lengths)])
-        indices = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
-        doc_ptr = piece_ends[np.array(indptr)]
-        X = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, doc_ptr),
-                              shape=(len(documents), len(self.vocabulary_)))
-        X.sum_duplicates()
+        D, words = _word_counts(documents)
+        G = _rows_matrix([self._columns(word) for word in words], len(self.vocabulary_))
+        X = (D @ G).tocsr()
+        X.sort_indices()
         np.log(X.data, out=X.data)
         X.data += 1.0
         X.data *= self.idf_[X.indices]
