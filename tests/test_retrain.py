@@ -156,3 +156,53 @@ def test_retrain_without_decisions_says_so(tmp_path, model_registry):
     result = retrain(env)
     assert result.returncode == 1
     assert result.stderr.strip() == "triage: error: no decided complaints to learn from"
+
+
+def test_retrain_started_from_the_api_and_the_model_page(decided_service):
+    """A coordinator starts a retrain over HTTP; it runs in its own process, is refused while one runs, and its
+    verdict shows on the Model page. Other roles may not start one."""
+    root, sessions, env, _ = decided_service
+    token = triage(env, "users", "add", "koordinator", "--role", "coordinator")
+    agency = triage(env, "users", "add", "dinas", "--role", "agency", "--agency", "DLH")
+    set_password(env, "koordinator", PASSWORD)
+    server = Service(env, workers=1)
+    try:
+        assert server.call("POST", "/api/v1/models/retrain", agency, {"reason": "x"})[0] == 403
+        with exclusive_lock(root):
+            status, body = server.call("POST", "/api/v1/models/retrain", token, {"reason": "uji"})
+            assert status == 409 and body["error"]["code"] == "retrain_running", body
+        before = set(registry.versions(root))
+        status, body = server.call("POST", "/api/v1/models/retrain", token, {"reason": "uji"})
+        assert status == 202 and body["status"] == "started", body
+        status, body = server.call("POST", "/api/v1/models/retrain", token, {"reason": "lagi"})
+        assert status == 409 and body["error"]["code"] == "retrain_running", "a second start must wait"
+        listing = _wait_for_retrain(server, token)
+        new = [v for v in listing["versions"] if v["version"] not in before]
+        assert len(new) == 1 and new[0]["who"] == "koordinator" and new[0]["reason"] == "uji", listing
+        assert any("candidate" in line for line in listing["retrain"]["log"]), listing["retrain"]["log"]
+        with sessions() as session:
+            actions = session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("model.retrain%"))).all()
+        assert actions == ["model.retrain_requested", "model.retrained"]
+        browser = Browserless(server.base)
+        browser.login("koordinator")
+        status, _, page = browser.request("GET", "/model")
+        assert status == 200 and "Latih ulang sekarang" in page and "Log pelatihan ulang terakhir" in page
+        started = browser.request("POST", "/model/latih-ulang",
+                                  {"csrf_token": browser.csrf("/model"), "reason": "dari halaman"})
+        assert started[0] == 302
+        assert "Pelatihan ulang dimulai" in browser.request("GET", "/model")[2]
+        assert _wait_for_retrain(server, token)["retrain"]["log"][-1].startswith("candidate ")
+    finally:
+        server.stop()
+
+
+def _wait_for_retrain(server, token, seconds=240):
+    """The model listing once no retrain runs any more."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        listing = server.call("GET", "/api/v1/models", token)[1]
+        if not listing["retrain"]["running"] or time.monotonic() > deadline:
+            return listing
+        time.sleep(1)

@@ -25,7 +25,6 @@ from triage.config import data_dir, models_dir
 from triage.model import ModelError, TriageModel
 from triage.store.tables import AuditEvent, utcnow
 
-LOCK_FILE = ".retrain.lock"
 DEFAULT_HOLDOUT_DAYS = 14
 DEFAULT_HOLDOUT_SHARE = 0.2
 
@@ -38,13 +37,13 @@ class RetrainError(Exception):
 def exclusive_lock(root: Path):
     """Hold `root/.retrain.lock` (flock, released even if the process dies) or raise RetrainError."""
     root.mkdir(parents=True, exist_ok=True)
-    with open(root / LOCK_FILE, "a+", encoding="utf-8") as fh:
+    with open(root / registry.RETRAIN_LOCK, "a+", encoding="utf-8") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.seek(0)
             holder = fh.read().strip() or "another process"
-            raise RetrainError(f"{root / LOCK_FILE}: a retrain is already running ({holder})") from None
+            raise RetrainError(f"{root / registry.RETRAIN_LOCK}: a retrain is already running ({holder})") from None
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()} since {utcnow():%Y-%m-%d %H:%M:%S} UTC\n")

@@ -460,3 +460,7 @@ def disable_user(name) -> None:
     except AccountError as exc:
         _fail(str(exc))
     click.echo(f"disabled {name}", err=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -14,6 +14,30 @@ from triage.model import CARD_FILE, ModelError, TriageModel
 
 ACTIVE = "active"
 HISTORY = "history"  # one activated version per line, oldest first (for rollback)
+RETRAIN_LOCK = ".retrain.lock"  # held (flock) by the one `triage retrain` that may run; says who holds it
+RETRAIN_STARTED = ".retrain.started"  # "pid N since ..." of a retrain the service started
+RETRAIN_LOG = "retrain.log"  # output of retrains started from the service
+
+
+def retrain_holder(root: Path | None = None) -> str | None:
+    """Who runs a retrain ("pid N since ..."), or None: the lock file's text (or the marker a retrain started
+    from the service leaves before it takes the lock), checked against the process table, so looking never
+    gets in a starting retrain's way."""
+    root = root or models_dir()
+    for name in (RETRAIN_LOCK, RETRAIN_STARTED):
+        try:
+            holder = (root / name).read_text(encoding="utf-8").strip()
+            pid = int(holder.split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue  # it ended (the kernel released its lock if it died)
+        except PermissionError:
+            pass
+        return holder
+    return None
 
 
 def versions(root: Path | None = None) -> list[str]:

@@ -206,6 +206,20 @@ def activate(version: str):
     return redirect(url_for("admin.models"))
 
 
+@blueprint.post("/model/latih-ulang")
+def retrain():
+    user = current_principal()
+    try:
+        model_admin.start_retrain(services().sessions, user, services().suggestions.registry_root,
+                                  request.form.get("reason"))
+    except model_admin.RetrainRunning as exc:
+        flash(f"Pelatihan ulang belum bisa dimulai: masih ada yang berjalan ({exc}).")
+    else:
+        flash("Pelatihan ulang dimulai. Model baru diaktifkan hanya jika lulus gerbang evaluasi; "
+              "muat ulang halaman ini untuk melihat hasilnya.")
+    return redirect(url_for("admin.models"))
+
+
 @blueprint.post("/model/kembalikan")
 def rollback():
     user = current_principal()

@@ -243,6 +243,15 @@ def activate_model(version: str):
                                         version))
 
 
+@blueprint.post("/api/v1/models/retrain")
+def retrain_model():
+    payload = request.get_json(silent=True)
+    reason = payload.get("reason") if isinstance(payload, dict) and isinstance(payload.get("reason"), str) else None
+    started = model_admin.start_retrain(services().sessions, principal(), services().suggestions.registry_root,
+                                        reason)
+    return jsonify(started), 202
+
+
 @blueprint.post("/api/v1/models/rollback")
 def rollback_model():
     return jsonify(model_admin.rollback(services().sessions, principal(), services().suggestions.registry_root))

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from triage.accounts import Forbidden, Unauthorized
 from triage.complaints import Conflict, NotFound
 from triage.model import ModelError
+from triage.model_admin import RetrainRunning
 from triage.service import InputError, TextTooLong
 
 TITLES = {400: "Permintaan tidak valid", 403: "Tidak diizinkan", 404: "Tidak ditemukan", 405: "Metode tidak diizinkan",
@@ -57,6 +58,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def conflict(exc: Conflict):
         return error(409, "conflict", str(exc), current_revision=exc.current_revision)
+
+    @app.errorhandler(RetrainRunning)
+    def retrain_running(exc: RetrainRunning):
+        return error(409, "retrain_running", str(exc))
 
     @app.errorhandler(ModelError)
     def model_error(exc: ModelError):

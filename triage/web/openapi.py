@@ -19,6 +19,9 @@ ERRORS = {"400": _error("malformed JSON"), "401": _error("missing or invalid tok
           "403": _error("outside the caller's role or agency"), "413": _error("body or text too large"),
           "415": _error("not application/json"), "422": _error("invalid field (code names it)")}
 
+ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+VERSION = {"name": "version", "in": "path", "required": True, "schema": {"type": "string"}}
+
 CANDIDATE = {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"},
                                               "probability": {"type": "number"}}}
 SUGGESTION = {"type": "object", "properties": {
@@ -126,5 +129,57 @@ OPENAPI = {
         "/api/v1/stats": {"get": {
             "summary": "counts, overdue, and acceptance of suggestions per model version (coordinator, auditor)",
             "responses": {"200": {"description": "statistics"}, **ERRORS}}},
+        "/api/v1/complaints/{id}/similar": {"get": {
+            "summary": "possible duplicates of a complaint (same reporter channel, similar text)",
+            "parameters": [ID],
+            "responses": {"200": {"description": "items"}, "404": _error("no such complaint"), **ERRORS}}},
+        "/api/v1/complaints/bulk-accept": {"post": {
+            "summary": "route the selected complaints to their top suggestion when at least `threshold` sure; "
+                       "`dry_run` says which would be routed and the expected error rate",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["ids", "threshold"],
+                "properties": {"ids": {"type": "array", "items": {"type": "integer"}},
+                               "threshold": {"type": "number"}, "dry_run": {"type": "boolean"}}}}}},
+            "responses": {"200": {"description": "routed (or candidates)"}, **ERRORS}}},
+        "/api/v1/complaints/{id}/hoax": {"post": {
+            "summary": "add the claim of a complaint confirmed as misinformation to the catalogue (coordinator)",
+            "parameters": [ID],
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"title": {"type": "string"}, "url": {"type": "string"}}}}}},
+            "responses": {"201": {"description": "catalogue entry"}, **ERRORS}}},
+        "/api/v1/hoaxes": {
+            "get": {"summary": "known-hoax catalogue entries (`q`, `verdict`, `limit`, `offset`)",
+                    "responses": {"200": {"description": "entries"}, **ERRORS}},
+            "post": {"summary": "add one entry or a list of up to 5,000 {title, claim, verdict, url, date, tags} "
+                                "(coordinator); entries already catalogued are skipped",
+                     "requestBody": {"required": True, "content": {"application/json": {}}},
+                     "responses": {"201": {"description": "added / skipped counts"}, **ERRORS}}},
+        "/api/v1/hoaxes/{id}": {"get": {
+            "summary": "one catalogue entry", "parameters": [ID],
+            "responses": {"200": {"description": "entry"}, "404": _error("no such entry"), **ERRORS}}},
+        "/api/v1/models": {"get": {
+            "summary": "registered model versions with their card summaries, the active one, and whether a "
+                       "retrain runs (with the end of its log)",
+            "responses": {"200": {"description": "versions"}, **ERRORS}}},
+        "/api/v1/models/{version}/report": {"get": {
+            "summary": "a retrained version's gate verdict, holdout and old-vs-new metrics",
+            "parameters": [VERSION],
+            "responses": {"200": {"description": "report"}, "404": _error("unknown version or not retrained"),
+                          **ERRORS}}},
+        "/api/v1/models/{version}/activate": {"post": {
+            "summary": "make a version active; running workers follow within seconds (coordinator)",
+            "parameters": [VERSION],
+            "responses": {"200": {"description": "active and previous version"}, "409": _error("cannot load"),
+                          **ERRORS}}},
+        "/api/v1/models/rollback": {"post": {
+            "summary": "re-activate the previously active version (coordinator)",
+            "responses": {"200": {"description": "active and previous version"}, **ERRORS}}},
+        "/api/v1/models/retrain": {"post": {
+            "summary": "start `triage retrain` in its own process: train, gate, register, promote only when the "
+                       "gate passes (coordinator)",
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"reason": {"type": "string"}}}}}},
+            "responses": {"202": {"description": "started"}, "409": _error("a retrain is already running"),
+                          **ERRORS}}},
     },
 }
