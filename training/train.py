@@ -31,15 +31,18 @@ def read_hoax_data(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame({"text": text, "misinformation": labels.map(HOAX_LABELS)})
 
 
-def _seed_corpus() -> pd.DataFrame:
-    return pd.read_csv(data_dir() / "seed_complaints.csv", dtype=str, keep_default_na=False)
+def _seed_corpus(texts: list[str]) -> pd.DataFrame | None:
+    """data/seed_complaints.csv, or None when `texts` already hold seed complaints (its knowledge would be
+    in-sample there)."""
+    seed = pd.read_csv(data_dir() / "seed_complaints.csv", dtype=str, keep_default_na=False)
+    return None if not set(seed.text).isdisjoint(texts) else seed
 
 
 def seed_prior(texts: list[str]) -> TriageModel | None:
     """The seed model (category and agency heads, from data/seed_complaints.csv) as prior knowledge for training
-    on other data; None when the data holds seed complaints (its probabilities there would be in-sample)."""
-    seed = _seed_corpus()
-    if not set(seed.text).isdisjoint(texts):
+    on other data; None when the data holds seed complaints."""
+    seed = _seed_corpus(texts)
+    if seed is None:
         return None
     return TriageModel().fit(seed.text.tolist(), category=seed.category.tolist(), agency=seed.agency.tolist())
 
@@ -49,10 +52,8 @@ def seed_misinformation(texts: list[str]) -> pd.DataFrame | None:
     misinformation head's training on other data: complaints that repeat or ask about a hoax, and genuine
     complaints in many styles, so that the head does not learn one city's vocabulary as "not a hoax".
     None when the data already holds seed complaints."""
-    seed = _seed_corpus()
-    if not set(seed.text).isdisjoint(texts):
-        return None
-    return seed[["text", "misinformation"]]
+    seed = _seed_corpus(texts)
+    return None if seed is None else seed[["text", "misinformation"]]
 
 
 def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tuple = (), use_prior: bool = True,
