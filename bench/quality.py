@@ -73,6 +73,7 @@ def purbalingga(cv_seeds: int = 1) -> None:
         print(f"purbalingga mean over {cv_seeds} CV seeds {sum(means) / len(means):.3f}"
               f"  (min {min(means):.3f}, max {max(means):.3f})")
 
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=["surabaya", "purbalingga"])
