@@ -145,7 +145,16 @@ def _platt(scores: np.ndarray, positive: np.ndarray, max_negatives: int = MAX_PL
         rows = np.concatenate([np.flatnonzero(positive), top, sample])
         weight = np.concatenate([np.ones(positive.sum() + len(top)), np.full(len(sample), len(rest) / len(sample))])
         scores, positive = scores[rows], positive[rows]
-    fit = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), positive, sample_weight=weight)
+    # Platt's targets: (n+ + 1) / (n+ + 2) for positives, 1 / (n- + 2) for negatives, as each row counted once
+    # as each label with those weights. With hard 0/1 targets, out-of-fold scores that happen to separate the
+    # classes give an arbitrarily steep sigmoid whose midpoint sits at the edge of the negatives, and text unlike
+    # any training complaint lands on the wrong side of it.
+    weight = np.ones(len(scores)) if weight is None else weight
+    n_pos, n_neg = weight[positive].sum(), weight[~positive].sum()
+    target = np.where(positive, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    fit = LogisticRegression(C=1e4).fit(np.concatenate([scores, scores]).reshape(-1, 1),
+                                        np.repeat([True, False], len(scores)),
+                                        sample_weight=np.concatenate([weight * target, weight * (1 - target)]))
     return -float(fit.coef_[0, 0]), -float(fit.intercept_[0])
 
 
