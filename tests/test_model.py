@@ -18,6 +18,8 @@ UNSEEN = [
     ("Nenek saya warga miskin tapi tidak pernah dapat bantuan sembako dari pemerintah.", "DINSOS"),
     ("Perekaman e-KTP sudah lama tapi kartunya belum dicetak juga, tolong dibantu.", "DISDUKCAPIL"),
     ("Gaji saya ditahan pabrik dua bulan dan THR tidak dibayar, mohon dinas tenaga kerja turun tangan.", "DISNAKER"),
+    ("pupuk urea subsidi di kios desa kosong terus pdhl sudah musim tanam, petani bingung", "DISPERTAN"),
+    ("Dana desa tahun ini habis untuk gapura, jalan usaha tani tidak diperbaiki, tidak ada musyawarah.", "DPMD"),
 ]
 
 

@@ -49,8 +49,9 @@ def retrain(env, *args):
 
 
 def corrupted_extra(path):
-    """900 fresh complaints whose agencies are rotated: every agency label names another agency."""
-    rows = pd.DataFrame(build(seed=12, per_core=4)).head(900)
+    """2,400 fresh complaints whose agencies are rotated: every agency label names another agency. More rows than
+    the seed corpus (which retraining also learns from), so the corruption dominates the candidate."""
+    rows = pd.DataFrame(build(seed=12, per_core=7)).head(2400)
     agencies = sorted(rows.agency.unique())
     rotate = dict(zip(agencies, agencies[1:] + agencies[:1], strict=True))
     rows.assign(agency=rows.agency.map(rotate)).to_csv(path, index=False)
