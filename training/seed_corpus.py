@@ -1,9 +1,9 @@
 """Build `data/seed_complaints.csv`: the project's own labelled complaints.
 
-Every sentence here and in `training.seed_cores` was written for this project (none comes from ../shared/datasets). A complaint
-is one hand-written core (the substance, labelled with category and agency) placed in a realistic
-frame: a formal letter, a one-line SMS, a social-media post, with greetings and thanks around it,
-sometimes a second issue, informal spelling, typos and missing punctuation. The generator is
+Every sentence here and in `training.seed_cores` was written for this project (none comes from
+../shared/datasets). A complaint is one hand-written core (the substance, labelled with category and agency)
+placed in a realistic frame: a formal letter, a one-line SMS, a social-media post, with greetings and thanks
+around it, sometimes a second issue, informal spelling, typos and missing punctuation. The generator is
 deterministic (fixed seed) so the committed CSV can be rebuilt and checked:
 
     python -m training.seed_corpus data/seed_complaints.csv
