@@ -30,8 +30,10 @@ import numpy as np
 import pandas as pd
 import scipy
 import sklearn
+from scipy.optimize import minimize
+from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import LogisticRegression, SGDClassifier
+from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.svm import LinearSVC
 
@@ -129,11 +131,12 @@ class SigmoidLinear:
 
 
 def _platt(scores: np.ndarray, positive: np.ndarray, max_negatives: int = MAX_PLATT_NEGATIVES) -> tuple[float, float]:
-    """(a, b) with P(positive | score) = 1 / (1 + exp(a * score + b)), fitted by logistic regression.
+    """(a, b) with P(positive | score) = 1 / (1 + exp(a * score + b)), fitted by Platt's method: log-loss on
+    smoothed targets, minimised over the two parameters (8 ms a class).
 
     Above `max_negatives` negative rows, the highest-scoring half of that many are kept as they are (they
     decide the high probabilities) and a random sample of the others stands in for all of them, weighted up
-    (unbiased; one fit per class at 77,000 rows took 0.1 s, a 500-class model 50 s)."""
+    (unbiased; without it, one fit per class at 77,000 rows took 0.1 s, a 500-class model 50 s)."""
     if positive.all() or not positive.any():
         return 0.0, -20.0 if positive.all() else 20.0
     weight = None
@@ -145,17 +148,20 @@ def _platt(scores: np.ndarray, positive: np.ndarray, max_negatives: int = MAX_PL
         rows = np.concatenate([np.flatnonzero(positive), top, sample])
         weight = np.concatenate([np.ones(positive.sum() + len(top)), np.full(len(sample), len(rest) / len(sample))])
         scores, positive = scores[rows], positive[rows]
-    # Platt's targets: (n+ + 1) / (n+ + 2) for positives, 1 / (n- + 2) for negatives, as each row counted once
-    # as each label with those weights. With hard 0/1 targets, out-of-fold scores that happen to separate the
-    # classes give an arbitrarily steep sigmoid whose midpoint sits at the edge of the negatives, and text unlike
-    # any training complaint lands on the wrong side of it.
+    # Platt's targets, (n+ + 1) / (n+ + 2) for positives and 1 / (n- + 2) for negatives: with hard 0/1 targets,
+    # out-of-fold scores that happen to separate the classes give an arbitrarily steep sigmoid whose midpoint
+    # sits at the edge of the negatives, and text unlike any training complaint lands on the wrong side of it.
     weight = np.ones(len(scores)) if weight is None else weight
     n_pos, n_neg = weight[positive].sum(), weight[~positive].sum()
     target = np.where(positive, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
-    fit = LogisticRegression(C=1e4).fit(np.concatenate([scores, scores]).reshape(-1, 1),
-                                        np.repeat([True, False], len(scores)),
-                                        sample_weight=np.concatenate([weight * target, weight * (1 - target)]))
-    return -float(fit.coef_[0, 0]), -float(fit.intercept_[0])
+
+    def loss(ab: np.ndarray) -> tuple[float, np.ndarray]:
+        z = ab[0] * scores + ab[1]  # P(positive) = 1 / (1 + exp(z))
+        residual = weight * (target - expit(-z))
+        return float(weight @ (np.logaddexp(0, z) - (1 - target) * z)), np.array([residual @ scores, residual.sum()])
+
+    fit = minimize(loss, np.array([0.0, np.log((n_neg + 1) / (n_pos + 1))]), jac=True, method="L-BFGS-B")
+    return float(fit.x[0]), float(fit.x[1])
 
 
 def linear_svm(C: float, n_rows: int, n_classes: int, n_jobs: int | None = None):
