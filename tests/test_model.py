@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import SHARED_DATASETS
 
-from triage.model import OTHER, IncompatibleModelError, TriageModel, coverage_at_precision
+from triage.model import OTHER, IncompatibleModelError, TriageModel, _platt, coverage_at_precision
 
 # Written for this test; none of these texts is in the seed corpus.
 UNSEEN = [
@@ -93,6 +93,17 @@ def test_out_of_fold_calibration_is_honest(seed_model):
     assert np.allclose(P.sum(axis=1), 1.0)
     oof = seed_model.metrics["out_of_fold"]["agency"]
     assert 0.7 < oof["accuracy"] <= 1.0
+
+
+def test_platt_calibration_stays_uncertain_on_separable_scores():
+    """Out-of-fold scores that separate 20 positives from 200 negatives must not give certainty (hard 0/1 targets
+    gave 1 - 5e-9 and 1e-9 here; Platt's targets bound them near 21/22 and 1/202)."""
+    scores = np.r_[np.linspace(-3, -1, 200), np.linspace(1, 3, 20)]
+    positive = np.r_[np.zeros(200, bool), np.ones(20, bool)]
+    a, b = _platt(scores, positive)
+    p = 1 / (1 + np.exp(a * scores + b))
+    assert p[positive].max() < 0.999 and p[~positive].min() > 1e-4, (a, b)
+    assert p[positive].min() > 0.5 > p[~positive].max(), "the classes must still be told apart"
 
 
 def test_coverage_at_precision():
