@@ -25,7 +25,7 @@ def seed_model(seed_frame) -> TriageModel:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return TriageModel().fit(seed_frame.text, seed_frame.category, seed_frame.agency,
-                                 seed_frame.misinformation, seed_frame.district)
+                                 seed_frame.misinformation, seed_frame.district, groups=seed_frame.group)
 
 
 @pytest.fixture(scope="session")

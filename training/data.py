@@ -21,6 +21,7 @@ class Columns:
     agency: str = "agency"
     misinformation: str = "misinformation"
     district: str = "district"
+    group: str = "group"  # rows that are versions of one complaint share a key (see triage.folds)
 
     def labels(self) -> dict[str, str]:
         return {"category": self.category, "agency": self.agency, "misinformation": self.misinformation}

@@ -74,10 +74,10 @@ def training_frame(train_part: pd.DataFrame, holdout: pd.DataFrame, extras: list
     """Decided cases, then extras, then the seed corpus; a text appears once (the first source wins) and
     never when it is in the holdout. Returns (frame, counts by source)."""
     seed_frame = read_table(seed, Columns())
-    seed_rows = (pd.DataFrame({c: seed_frame[c] if c in seed_frame.columns else "" for c in COLUMNS})
+    seed_rows = (pd.DataFrame({c: seed_frame[c] if c in seed_frame.columns else "" for c in [*COLUMNS, "group"]})
                  .assign(source="seed", decided_at=pd.NaT, bulk=False, resolved=False))
     frame = pd.concat([with_extras(train_part, extras), seed_rows], ignore_index=True)
-    frame = frame.drop_duplicates("text", keep="first")
+    frame = frame.drop_duplicates("text", keep="first").assign(group=lambda f: f.group.fillna(""))
     frame = frame[~frame.text.isin(set(holdout.text))].reset_index(drop=True)
     counts = {"rows": len(frame), "decided": int((frame.source == "service").sum()),
               "seed": int((frame.source == "seed").sum())}
@@ -107,7 +107,7 @@ def retrain(session_factory, root: Path | None = None, *, extras: tuple[str, ...
         frame, counts = training_frame(train_part, holdout, list(extras), data_dir() / "seed_complaints.csv")
         candidate = TriageModel().fit(
             frame.text.tolist(), category=frame.category.tolist(), agency=frame.agency.tolist(),
-            misinformation=frame.misinformation.tolist(), district=frame.district.tolist())
+            misinformation=frame.misinformation.tolist(), district=frame.district.tolist(), groups=frame.group.tolist())
         parent = registry.active_version(root)
         active = _load_active(root, parent)
         texts = holdout.text.tolist()

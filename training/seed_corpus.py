@@ -4,7 +4,8 @@ Every sentence here and in `training.seed_cores` was written for this project (n
 ../shared/datasets). A complaint is one hand-written core (the substance, labelled with category and agency)
 placed in a realistic frame: a formal letter, a one-line SMS, a social-media post, with greetings and thanks
 around it, sometimes a second issue, informal spelling, typos and missing punctuation. The generator is
-deterministic (fixed seed) so the committed CSV can be rebuilt and checked:
+deterministic (fixed seed) so the committed CSV can be rebuilt and checked. Column `group` names the core a row
+renders (`core-017`, `hoax-03`, `negative-05`): training keeps a group in one validation fold (`triage.folds`). To rebuild:
 
     python -m training.seed_corpus data/seed_complaints.csv
 """
@@ -129,24 +130,25 @@ def build(seed: int = 2026, per_core: int = 5) -> list[dict[str, str]]:
     rng = random.Random(seed)
     rows: dict[str, dict[str, str]] = {}
 
-    def add(category: str, agency: str, core: str, misinformation: int, second: str | None = None) -> None:
+    def add(group: str, category: str, agency: str, core: str, misinformation: int, second: str | None = None) -> None:
         text = _compose(_fill(core, rng), rng, second)
         rows.setdefault(text, {"text": text, "category": category, "agency": agency,
-                               "misinformation": str(misinformation), "district": rng.choice(DISTRICTS + [""])})
+                               "misinformation": str(misinformation), "district": rng.choice(DISTRICTS + [""]),
+                               "group": group})
 
-    for category, agency, core in CORES:
+    for number, (category, agency, core) in enumerate(CORES):
         for i in range(per_core):
             second = None
             if i == per_core - 1 and rng.random() < 0.5:  # some complaints carry a minor second issue
                 other = rng.choice(CORES)
                 second = _fill(other[2], rng) if other[0] != category else None
-            add(category, agency, core, 0, second)
-    for category, agency, core in HOAXES:
+            add(f"core-{number:03d}", category, agency, core, 0, second)
+    for number, (category, agency, core) in enumerate(HOAXES):
         for _ in range(5):
-            add(category, agency, core, 1)
-    for category, agency, core in HARD_NEGATIVES:
+            add(f"hoax-{number:02d}", category, agency, core, 1)
+    for number, (category, agency, core) in enumerate(HARD_NEGATIVES):
         for _ in range(4):
-            add(category, agency, core, 0)
+            add(f"negative-{number:02d}", category, agency, core, 0)
     out = list(rows.values())
     rng.shuffle(out)
     return out
@@ -155,7 +157,7 @@ def build(seed: int = 2026, per_core: int = 5) -> list[dict[str, str]]:
 def main(path: str) -> None:
     rows = build()
     with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, ["text", "category", "agency", "misinformation", "district"])
+        writer = csv.DictWriter(fh, ["text", "category", "agency", "misinformation", "district", "group"])
         writer.writeheader()
         writer.writerows(rows)
     print(f"{len(rows)} rows, {sum(r['misinformation'] == '1' for r in rows)} misinformation -> {path}")

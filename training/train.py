@@ -44,7 +44,8 @@ def seed_prior(texts: list[str]) -> TriageModel | None:
     seed = _seed_corpus(texts)
     if seed is None:
         return None
-    return TriageModel().fit(seed.text.tolist(), category=seed.category.tolist(), agency=seed.agency.tolist())
+    return TriageModel().fit(seed.text.tolist(), category=seed.category.tolist(), agency=seed.agency.tolist(),
+                             groups=column_or_none(seed, "group"))
 
 
 def seed_misinformation(texts: list[str]) -> pd.DataFrame | None:
@@ -53,7 +54,7 @@ def seed_misinformation(texts: list[str]) -> pd.DataFrame | None:
     complaints in many styles, so that the head does not learn one city's vocabulary as "not a hoax".
     None when the data already holds seed complaints."""
     seed = _seed_corpus(texts)
-    return None if seed is None else seed[["text", "misinformation"]]
+    return None if seed is None else seed.reindex(columns=["text", "misinformation", "group"], fill_value="")
 
 
 def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tuple = (), use_prior: bool = True,
@@ -69,6 +70,7 @@ def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tu
         raise DataError(f"{', '.join(map(str, paths))}: none of the label columns "
                         f"{', '.join(columns.labels().values())} is present")
     texts, district = frame[columns.text].tolist(), column_or_none(frame, columns.district)
+    groups = column_or_none(frame, columns.group) or [""] * len(texts)
     small = [v for v in (labels["category"], labels["agency"]) if v and sum(bool(str(x).strip()) for x in v) <= MAX_ROWS]
     prior = seed_prior(texts) if use_prior and small else None
     extra = [read_hoax_data(p).assign(complaint=False) for p in hoax_data]
@@ -80,15 +82,17 @@ def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tu
         extra.append(seed.assign(complaint=True))
     complaint_rows = [True] * len(texts)
     if extra:
-        added = pd.concat(extra, ignore_index=True)
+        added = pd.concat(extra, ignore_index=True).reindex(columns=["text", "misinformation", "complaint", "group"])
         labels["misinformation"] += added.misinformation.tolist()
         for head in ("category", "agency"):
             if labels[head] is not None:
                 labels[head] = labels[head] + [""] * len(added)
         district = district + [""] * len(added) if district is not None else None
         complaint_rows += added.complaint.tolist()
+        groups += added.group.fillna("").tolist()
         texts = texts + added.text.tolist()
-    return TriageModel(**params).fit(texts, district=district, complaint_rows=complaint_rows, prior=prior, **labels)
+    return TriageModel(**params).fit(texts, district=district, complaint_rows=complaint_rows, prior=prior,
+                                     groups=groups, **labels)
 
 
 def ensure_default(root: Path | None = None) -> tuple[str, bool]:

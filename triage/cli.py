@@ -5,6 +5,7 @@ Errors print one line, `triage: error: <what and where>`, and exit with code 2 (
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -69,13 +70,16 @@ def main() -> None:
               help="share of complaints the misinformation flag may fire on (sets its threshold)")
 @click.option("--no-prior", is_flag=True, help="do not use the seed corpus as prior knowledge (seed-model prior; seed complaints as "
                    "misinformation examples; see README)")
-def train(data, out, min_class_count, rare, hoax_data, misinfo_false_alarm, no_prior, **kw) -> None:
+@click.option("--group-col", default="group", show_default=True,
+              help="column whose equal values mark versions of one complaint (kept in one validation fold)")
+def train(data, out, min_class_count, rare, hoax_data, misinfo_false_alarm, no_prior, group_col, **kw) -> None:
     """Train a model on labelled complaints; heads without a label column are skipped."""
     from training.data import DataError
     from training.train import train as train_model
 
     try:
-        model = train_model(list(data), _columns(kw), hoax_data=tuple(hoax_data), use_prior=not no_prior,
+        columns = dataclasses.replace(_columns(kw), group=group_col)
+        model = train_model(list(data), columns, hoax_data=tuple(hoax_data), use_prior=not no_prior,
                             min_class_count=min_class_count, rare=rare, misinfo_false_alarm=misinfo_false_alarm)
     except (DataError, ModelError) as exc:
         _fail(str(exc))

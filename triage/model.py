@@ -34,11 +34,12 @@ from scipy.optimize import minimize
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import cross_val_predict
 from sklearn.svm import LinearSVC
 
 from triage import __version__
 from triage.features import ComplaintVectorizer
+from triage.folds import group_codes, stratified_folds
 from triage.hoaxes import MATCH_THRESHOLD, HoaxIndex
 from triage.misinfo import EvidenceCombiner, cue_counts, cue_reasons
 from triage.prior import PriorBlend, fit_blend, prior_features
@@ -174,12 +175,14 @@ def linear_svm(C: float, n_rows: int, n_classes: int, n_jobs: int | None = None)
     return LinearSVC(C=C, random_state=0)
 
 
-def fit_calibrated_svc(X, y: np.ndarray, C: float, n_jobs: int = 2) -> tuple[SigmoidLinear, np.ndarray]:
-    """A linear SVM on all rows, calibrated on its out-of-fold scores. Returns (classifier, out-of-fold probabilities)."""
+def fit_calibrated_svc(X, y: np.ndarray, C: float, n_jobs: int = 2,
+                       groups: np.ndarray | None = None) -> tuple[SigmoidLinear, np.ndarray]:
+    """A linear SVM on all rows, calibrated on its out-of-fold scores (rows of one group in one fold).
+    Returns (classifier, out-of-fold probabilities)."""
     counts = pd.Series(y).value_counts()
     # Large problems: 2 folds, one round on two cores (tens of thousands of out-of-fold rows are plenty).
     large = len(y) * len(counts) >= LARGE_PROBLEM
-    folds = StratifiedKFold(max(2, min(2 if large else 5, int(counts.min()))), shuffle=True, random_state=0)
+    folds = stratified_folds(y, 2 if large else 5, groups)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)
         scores = cross_val_predict(linear_svm(C, len(y), len(counts)), X, y, cv=folds, method="decision_function",
@@ -259,8 +262,12 @@ class TriageModel:
 
     # ---- training ---------------------------------------------------------------------------------
     def fit(self, texts, category=None, agency=None, misinformation=None, district=None,
-            complaint_rows=None, prior: TriageModel | None = None) -> TriageModel:
+            complaint_rows=None, prior: TriageModel | None = None, groups=None) -> TriageModel:
         """Train every head that has labels; thresholds and validation metrics come from out-of-fold predictions.
+
+        `groups` (a key per text; blank for none) marks rows that are versions of one complaint, such as the seed
+        corpus' renderings of a core: they share a cross-validation fold, so out-of-fold figures, calibration
+        and thresholds are those of complaints the model has not seen (`triage.folds`).
 
         `complaint_rows` (boolean per text; default all) marks real complaints, as opposed to hoax/news
         corpora: the misinformation threshold is set for the false-alarm target on complaints only.
@@ -269,6 +276,7 @@ class TriageModel:
         texts = [t if isinstance(t, str) else "" for t in texts]
         self._complaint_rows = (np.ones(len(texts), dtype=bool) if complaint_rows is None
                                 else np.asarray(complaint_rows, dtype=bool))
+        self._groups = group_codes(groups, len(texts))
         labels = {"category": category, "agency": agency, "misinformation": misinformation}
         labels = {k: _labels(v) for k, v in labels.items() if v is not None}
         if "misinformation" in labels:
@@ -294,7 +302,7 @@ class TriageModel:
         self._set_thresholds(out_of_fold)
         self.card = self._card(texts, labels)
         self.version = self.card["version"]
-        del self._complaint_rows
+        del self._complaint_rows, self._groups
         return self
 
     def _fit_head(self, name: str, X, y_all: np.ndarray, features=None) -> tuple[Head, tuple] | None:
@@ -317,10 +325,11 @@ class TriageModel:
         # C 0.5 flagged 4 % of Purbalingga, C 0.05 1.6 % at the same recall on hoax tweets). C = total / rows keeps
         # the regularisation from weakening as data grows (the seed corpus alone: C 0.44).
         C = self.misinfo_C_total / len(y) if name == "misinformation" else self.C
-        classifier, oof = fit_calibrated_svc(X[rows][:, :n_features], y, C)
+        groups = self._groups[rows] if self._groups is not None else None
+        classifier, oof = fit_calibrated_svc(X[rows][:, :n_features], y, C, groups=groups)
         blend = None
         if features is not None and name != "misinformation":
-            blend, oof = fit_blend(features[rows], y, oof, classifier.classes)
+            blend, oof = fit_blend(features[rows], y, oof, classifier.classes, groups)
         head = Head(name, classifier, folded, classifier.word_coef(n_words), blend)
         return head, (rows, y, oof)
 
@@ -344,7 +353,8 @@ class TriageModel:
         """Fit the misinformation evidence combiner on out-of-fold evidence (catalogue similarity: leave-one-out
         against the other misinformation rows, as if they were the catalogue). Returns the out-of-fold rows with
         the combined score in place of the classifier's, so the threshold is set on what the service shows
-        (above `MAX_COMBINER_NEGATIVES`, on all positives and a uniform sample of the negatives)."""
+        (above `MAX_COMBINER_NEGATIVES`, on all positives and a uniform sample of the negatives). A row's own
+        group is left out of its catalogue, as its folds were."""
         positive = list(self.heads["misinformation"].classes).index("1")
         negatives = np.flatnonzero(y != "1")
         if len(negatives) > MAX_COMBINER_NEGATIVES:  # matching and cues: ~1 s per 1,000 rows
@@ -353,8 +363,9 @@ class TriageModel:
             rows, y, P = rows[keep], y[keep], P[keep]
         truth = y == "1"
         row_texts = [texts[r] for r in rows]
-        catalogue = HoaxIndex.build([{"claim": texts[r], "verdict": "hoax"} for r in rows[truth]], ids=rows[truth])
-        _, similarity = catalogue.best_matches(row_texts, exclude_ids=rows)
+        ids = self._groups[rows] if self._groups is not None else rows
+        catalogue = HoaxIndex.build([{"claim": texts[r], "verdict": "hoax"} for r in rows[truth]], ids=ids[truth])
+        _, similarity = catalogue.best_matches(row_texts, exclude_ids=ids)
         probability, cues = P[:, positive], cue_counts([cue_reasons(t) for t in row_texts])
         self.misinfo_combiner = EvidenceCombiner.fit(probability, cues, similarity, truth, MATCH_THRESHOLD)
         combined = self.misinfo_combiner.score(probability, cues, similarity)
@@ -409,7 +420,8 @@ class TriageModel:
             "version": f"{created:%Y%m%dT%H%M%S}-{data_hash[:8]}",
             "created_at": created.isoformat(timespec="seconds"),
             "data": {"sha256": data_hash, "rows": len(texts),
-                     "labelled": {k: int((v != "").sum()) for k, v in labels.items()}},
+                     "labelled": {k: int((v != "").sum()) for k, v in labels.items()},
+                     "groups": len(np.unique(self._groups)) if self._groups is not None else None},
             "labels": {name: [str(c) for c in head.classes] for name, head in self.heads.items()},
             "folded": {name: head.folded for name, head in self.heads.items()},
             "thresholds": self.thresholds,

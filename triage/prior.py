@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import cross_val_predict
+
+from triage.folds import stratified_folds
 
 ALPHAS = (0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
 REGULARISATION = (0.1, 1.0)  # C of the regression, chosen with alpha on out-of-fold log-loss
@@ -48,13 +49,12 @@ def _log_loss(P: np.ndarray, truth: np.ndarray) -> float:
     return float(-np.mean(np.log(P[np.arange(len(truth)), truth] + 1e-9)))
 
 
-def fit_blend(features: np.ndarray, y: np.ndarray, out_of_fold: np.ndarray,
-              classes: np.ndarray) -> tuple[PriorBlend | None, np.ndarray]:
+def fit_blend(features: np.ndarray, y: np.ndarray, out_of_fold: np.ndarray, classes: np.ndarray,
+              groups: np.ndarray | None = None) -> tuple[PriorBlend | None, np.ndarray]:
     """(blend or None, out-of-fold probabilities after blending) for one head's labelled rows."""
     if len(y) > MAX_ROWS or len(classes) > MAX_CLASSES:
         return None, out_of_fold
-    counts = pd.Series(y).value_counts()
-    folds = StratifiedKFold(max(2, min(5, int(counts.min()))), shuffle=True, random_state=0)
+    folds = stratified_folds(y, 5, groups)
     truth = np.searchsorted(classes, y)
     no_prior = _log_loss(out_of_fold, truth)
     best = (no_prior, 1.0, None, None)  # (out-of-fold log-loss, alpha, C, blended out-of-fold)
