@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 TRIAGE = str(Path(sys.executable).with_name("triage"))
@@ -32,6 +33,8 @@ def test_train_writes_model_and_card(trained):
     assert (trained / "model" / "model.joblib").is_file()
     card = json.loads((trained / "model" / "card.json").read_text())
     assert set(card["labels"]) == {"category", "agency", "misinformation"}
+    groups = pd.read_csv(trained / "train.csv", dtype=str).group.nunique()
+    assert card["data"]["groups"] == groups, "the seed corpus' group column keeps a core in one fold"
 
 
 def test_evaluate_json_prints_one_object_with_every_head(trained):
@@ -51,8 +54,6 @@ def test_evaluate_json_prints_one_object_with_every_head(trained):
 
 
 def test_evaluate_with_renamed_columns(trained, tmp_path):
-    import pandas as pd
-
     frame = pd.read_csv(trained / "test.csv").rename(columns={"text": "isi", "agency": "instansi"})
     frame[["isi", "instansi"]].to_csv(tmp_path / "renamed.csv", index=False)
     result = run("evaluate", "--model", trained / "model", "--data", tmp_path / "renamed.csv", "--json",
