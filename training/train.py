@@ -54,7 +54,7 @@ def seed_misinformation(texts: list[str]) -> pd.DataFrame | None:
     complaints in many styles, so that the head does not learn one city's vocabulary as "not a hoax".
     None when the data already holds seed complaints."""
     seed = _seed_corpus(texts)
-    return None if seed is None else seed.reindex(columns=["text", "misinformation", "group"], fill_value="")
+    return None if seed is None else seed[["text", "misinformation"]]
 
 
 def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tuple = (), use_prior: bool = True,
@@ -82,14 +82,14 @@ def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tu
         extra.append(seed.assign(complaint=True))
     complaint_rows = [True] * len(texts)
     if extra:
-        added = pd.concat(extra, ignore_index=True).reindex(columns=["text", "misinformation", "complaint", "group"])
+        added = pd.concat(extra, ignore_index=True)
         labels["misinformation"] += added.misinformation.tolist()
         for head in ("category", "agency"):
             if labels[head] is not None:
                 labels[head] = labels[head] + [""] * len(added)
         district = district + [""] * len(added) if district is not None else None
         complaint_rows += added.complaint.tolist()
-        groups += added.group.fillna("").tolist()
+        groups += [""] * len(added)  # they feed the misinformation head only, whose folds are over rows
         texts = texts + added.text.tolist()
     return TriageModel(**params).fit(texts, district=district, complaint_rows=complaint_rows, prior=prior,
                                      groups=groups, **labels)
