@@ -5,7 +5,8 @@ Every sentence here and in `training.seed_cores` was written for this project (n
 placed in a realistic frame: a formal letter, a one-line SMS, a social-media post, with greetings and thanks
 around it, sometimes a second issue, informal spelling, typos and missing punctuation. The generator is
 deterministic (fixed seed) so the committed CSV can be rebuilt and checked. Column `group` names the core a row
-renders (`core-017`, `hoax-03`, `negative-05`): training keeps a group in one validation fold (`triage.folds`). To rebuild:
+renders (`core-017`, `hoax-03`, `negative-05`): training keeps a group in one validation fold (`triage.folds`).
+To rebuild:
 
     python -m training.seed_corpus data/seed_complaints.csv
 """
