@@ -4,7 +4,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.text import IndonesianPreprocessor, mask_pii, normalise, raw_tokens
+from triage.text import IndonesianPreprocessor, mask_pii, normalise
 
 PRE = IndonesianPreprocessor().fit()
 
@@ -84,4 +84,26 @@ def test_pickled_preprocessor_behaves_the_same_without_its_cache():
 
 
 def test_raw_tokens_keep_placeholders():
-    assert "<email>" in raw_tokens("kirim ke a@b.co")
+    assert "<email>" in PRE.raw_tokens("kirim ke a@b.co")
+
+
+def test_phrases_are_replaced_only_where_their_words_stand_together():
+    assert PRE.process("susah cari Gas  Melon di warung") == PRE.process("susah cari gas elpiji di warung")
+    assert "listrik" in PRE.process("tiap malam mati lampu").split()
+    # Punctuation between the words breaks the phrase: a dead street lamp is not a power cut.
+    assert "listrik" not in PRE.process("pju mati, lampu jalan gelap").split()
+    assert "elpiji" not in PRE.process("beli gas. melon juga mahal").split()
+
+
+def test_a_phrase_explains_through_its_own_words():
+    origins = PRE.word_origins("Polisi tidur di gang kami terlalu tinggi")
+    assert origins["batas"] == ["Polisi", "tidur"]
+    assert "polisi" not in PRE.process("Polisi tidur di gang kami terlalu tinggi").split()
+
+
+def test_a_preprocessor_saved_before_phrases_existed_still_works():
+    old = pickle.loads(pickle.dumps(PRE))
+    for name in ("phrases_", "phrase_pattern_", "phrase_heads_", "phrase_starts_"):
+        delattr(old, name)
+    assert old.process("gas melon langka") == "gas melon langka"
+    assert old.word_origins("gas melon")["melon"] == ["melon"]

@@ -11,7 +11,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from triage.text import _ELONGATION, _TOKEN, IndonesianPreprocessor, ProcessCache, mask_pii
+from triage.text import _ELONGATION, IndonesianPreprocessor, ProcessCache
 
 _CACHE_LIMIT = 1_000_000
 
@@ -125,7 +125,7 @@ class ComplaintVectorizer:
         self.chars = CharNgramTfidf(max_features=max_char_features)
 
     def _views(self, texts) -> tuple[list[str], list[list[str]]]:
-        token_lists = [_TOKEN.findall(mask_pii(t).lower()) if isinstance(t, str) else [] for t in texts]
+        token_lists = [self.preprocessor.raw_tokens(t) for t in texts]
         words = [self.preprocessor.process_tokens(tokens) for tokens in token_lists]
         return words, token_lists
 

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -100,9 +101,12 @@ def normalise(text: str) -> str:
     return _ELONGATION.sub(r"\1", mask_pii(text).lower())
 
 
-def raw_tokens(text: str) -> list[str]:
-    """Tokens of masked, lower-cased text, before slang/stopword/stemming (elongation kept)."""
-    return _TOKEN.findall(mask_pii(text).lower())
+def _phrase_pattern(phrases: dict[tuple[str, ...], str]) -> re.Pattern | None:
+    """One regex matching any phrase as whole words separated by white space (longest first)."""
+    if not phrases:
+        return None
+    alternatives = sorted((r"\s+".join(map(re.escape, words)) for words in phrases), key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})\b")
 
 
 @cache
@@ -130,7 +134,10 @@ def stem_word(word: str) -> str:
 
 
 def read_slang(path: str | os.PathLike | None = None) -> dict[str, str]:
-    """Slang/abbreviation -> standard form, from a two-column CSV (`slang`, `standard`)."""
+    """Slang/abbreviation -> standard form, from a two-column CSV (`slang`, `standard`).
+
+    A key of several words ("gas melon") is a phrase, replaced where its words stand next to each other.
+    """
     path = Path(path) if path else data_dir() / "slang.csv"
     with open(path, newline="", encoding="utf-8") as fh:
         return {row["slang"].strip().lower(): row["standard"].strip().lower() for row in csv.DictReader(fh)}
@@ -176,7 +183,12 @@ class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
         self.stopwords_path = stopwords_path
 
     def fit(self, X=None, y=None):
-        self.slang_ = read_slang(self.slang_path)
+        slang = read_slang(self.slang_path)
+        self.slang_ = {key: value for key, value in slang.items() if " " not in key}
+        self.phrases_ = {tuple(key.split()): value for key, value in slang.items() if " " in key}
+        self.phrase_pattern_ = _phrase_pattern(self.phrases_)
+        self.phrase_heads_ = frozenset(words[:2] for words in self.phrases_)
+        self.phrase_starts_ = frozenset(words[0] for words in self.phrases_)
         stopwords = read_wordlist(self.stopwords_path) if self.remove_stopwords else frozenset()
         self.stopwords_ = frozenset(stopwords - KEEP_WORDS)
         self._token_cache: dict[str, str] = {}
@@ -210,15 +222,30 @@ class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
             out.extend(stem_word(p) if self.stem else p for p in piece.split("-") if p)
         return out
 
+    def raw_tokens(self, text) -> list[str]:
+        """Tokens of masked, lower-cased text with phrases replaced, before slang/stopword/stemming.
+
+        Never raises: non-strings become no tokens.
+        """
+        if not isinstance(text, str):
+            return []
+        lowered = mask_pii(text).lower()
+        tokens = _TOKEN.findall(lowered)
+        # Cheap set checks first: the phrase regex costs as much as tokenising and rarely matches.
+        if (getattr(self, "phrases_", None)  # models saved before phrases had none
+                and not self.phrase_starts_.isdisjoint(tokens)
+                and not self.phrase_heads_.isdisjoint(pairwise(tokens))):
+            tokens = _TOKEN.findall(self.phrase_pattern_.sub(self._phrase_standard, lowered))
+        return tokens
+
+    def _phrase_standard(self, match: re.Match) -> str:
+        return self.phrases_[tuple(match.group().split())]
+
     def process(self, text) -> str:
         """Processed text of one complaint (never raises: non-strings become empty)."""
         if not isinstance(text, str):
             text = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
-        return self.process_lowered(mask_pii(text).lower())
-
-    def process_lowered(self, lowered: str) -> str:
-        """`process` for text already masked and lower-cased."""
-        return self.process_tokens(_TOKEN.findall(lowered))
+        return self.process_tokens(self.raw_tokens(text))
 
     def process_tokens(self, tokens: list[str]) -> str:
         """`process` for raw tokens (`raw_tokens`), so callers can tokenise once for several views."""
@@ -233,11 +260,25 @@ class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
         return [self.process(text) for text in X]
 
     def word_origins(self, text: str) -> dict[str, list[str]]:
-        """Processed token -> the surface words of `text` it came from (for explanations)."""
+        """Processed token -> the surface words of `text` it came from (for explanations).
+
+        The words of a phrase are the origins of its standard form's tokens as well as of their own.
+        """
+        words = _SURFACE_WORD.findall(unicodedata.normalize("NFKC", text))
+        lowered = [word.lower() for word in words]
+        phrases = getattr(self, "phrases_", {})
+        longest = max(map(len, phrases), default=0)
         origins: dict[str, list[str]] = {}
-        for word in _SURFACE_WORD.findall(unicodedata.normalize("NFKC", text)):
-            for stem in self.process_tokens(_TOKEN.findall(word.lower())).split():
+
+        def add(tokens: list[str], sources: list[str]) -> None:
+            for stem in self.process_tokens(tokens).split():
                 bucket = origins.setdefault(stem, [])
-                if word not in bucket:
-                    bucket.append(word)
+                bucket.extend(word for word in sources if word not in bucket)
+
+        for i, word in enumerate(words):
+            add(_TOKEN.findall(lowered[i]), [word])
+            for n in range(2, longest + 1):
+                standard = phrases.get(tuple(lowered[i:i + n]))
+                if standard is not None:
+                    add(standard.split(), words[i:i + n])
         return origins
