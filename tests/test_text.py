@@ -1,3 +1,4 @@
+import os
 import pickle
 import re
 
@@ -75,6 +76,14 @@ def test_stemming_goes_through_sastrawi():
     assert PRE.process("pembangunan") == "bangun"
 
 
+def test_derived_words_reach_the_root_a_rare_dictionary_word_used_to_capture():
+    assert PRE.process("kerusakan") == PRE.process("rusak") == "rusak"  # not "rusa" (deer)
+    assert PRE.process("pemadaman") == "padam"
+    assert PRE.process("pemangkasan perantingan") == "pangkas ranting"
+    plain = IndonesianPreprocessor(stem_exclusions_path=os.devnull).fit()
+    assert plain.process("kerusakan") == "rusa"  # what PySastrawi's own dictionary gives
+
+
 def test_pickled_preprocessor_behaves_the_same_without_its_cache():
     text = "Sampah menumpuk di TPS, bau bgt, tlg diangkut"
     expected = PRE.process(text)
@@ -101,9 +110,11 @@ def test_a_phrase_explains_through_its_own_words():
     assert "polisi" not in PRE.process("Polisi tidur di gang kami terlalu tinggi").split()
 
 
-def test_a_preprocessor_saved_before_phrases_existed_still_works():
+def test_a_preprocessor_saved_before_phrases_and_stem_exclusions_still_works():
     old = pickle.loads(pickle.dumps(PRE))
-    for name in ("phrases_", "phrase_pattern_", "phrase_heads_", "phrase_starts_"):
+    for name in ("phrases_", "phrase_pattern_", "phrase_heads_", "phrase_starts_", "excluded_roots_"):
         delattr(old, name)
+    old._token_cache = {}
     assert old.process("gas melon langka") == "gas melon langka"
+    assert old.process("kerusakan") == "rusa"
     assert old.word_origins("gas melon")["melon"] == ["melon"]

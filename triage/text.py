@@ -110,26 +110,29 @@ def _phrase_pattern(phrases: dict[tuple[str, ...], str]) -> re.Pattern | None:
 
 
 @cache
-def _stemmer():
-    """One PySastrawi stemmer per process (created lazily, so forked or spawned workers build their own)."""
+def _stemmer(excluded_roots: frozenset[str] = frozenset()):
+    """One PySastrawi stemmer per process and set of excluded dictionary roots (created lazily, so forked
+    or spawned workers build their own)."""
     from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
     from Sastrawi.Stemmer.Stemmer import Stemmer
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+    return Stemmer(ArrayDictionary([w for w in StemmerFactory().get_words() if w not in excluded_roots]))
 
 
-_STEM_CACHE: dict[str, str] = {}
+_STEM_CACHE: dict[tuple[frozenset[str], str], str] = {}
 _CACHE_LIMIT = 1_000_000
 
 
-def stem_word(word: str) -> str:
-    """Sastrawi stem of one already-normalised word, memoised per process."""
-    stem = _STEM_CACHE.get(word)
+def stem_word(word: str, excluded_roots: frozenset[str] = frozenset()) -> str:
+    """Sastrawi stem of one already-normalised word, its dictionary without `excluded_roots`; memoised
+    per process."""
+    key = (excluded_roots, word)
+    stem = _STEM_CACHE.get(key)
     if stem is None:
-        stem = _stemmer().stem_word(word)
+        stem = _stemmer(excluded_roots).stem_word(word)
         if len(_STEM_CACHE) < _CACHE_LIMIT:
-            _STEM_CACHE[word] = stem
+            _STEM_CACHE[key] = stem
     return stem
 
 
@@ -170,17 +173,19 @@ class ProcessCache:
 class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
     """Text -> space-joined tokens: masked, normalised, slang expanded, stopwords dropped, stemmed.
 
-    `slang` and `stopwords` are read from `data/` at fit time and stored on the estimator, so a pickled
-    model does not depend on the files it was built from.
+    The slang, stopword and stem-exclusion lists are read from `data/` at fit time and stored on the
+    estimator, so a pickled model does not depend on the files it was built from.
     """
 
     _cache_name = "_token_cache"
 
-    def __init__(self, stem: bool = True, remove_stopwords: bool = True, slang_path=None, stopwords_path=None):
+    def __init__(self, stem: bool = True, remove_stopwords: bool = True, slang_path=None, stopwords_path=None,
+                 stem_exclusions_path=None):
         self.stem = stem
         self.remove_stopwords = remove_stopwords
         self.slang_path = slang_path
         self.stopwords_path = stopwords_path
+        self.stem_exclusions_path = stem_exclusions_path
 
     def fit(self, X=None, y=None):
         slang = read_slang(self.slang_path)
@@ -191,6 +196,7 @@ class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
         self.phrase_starts_ = frozenset(words[0] for words in self.phrases_)
         stopwords = read_wordlist(self.stopwords_path) if self.remove_stopwords else frozenset()
         self.stopwords_ = frozenset(stopwords - KEEP_WORDS)
+        self.excluded_roots_ = read_wordlist(self.stem_exclusions_path or data_dir() / "stem_exclusions.txt")
         self._token_cache: dict[str, str] = {}
         return self
 
@@ -213,13 +219,14 @@ class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
 
     def _word_forms(self, word: str) -> list[str]:
         out = []
+        excluded = getattr(self, "excluded_roots_", frozenset())  # models saved before exclusions had none
         for piece in self.slang_.get(word, word).split():
             if piece in self.stopwords_:
                 continue
             parts = piece.split("-")
             if len(set(parts)) == 1:  # reduplication ("anak-anak") counts as the base word
                 piece = parts[0]
-            out.extend(stem_word(p) if self.stem else p for p in piece.split("-") if p)
+            out.extend(stem_word(p, excluded) if self.stem else p for p in piece.split("-") if p)
         return out
 
     def raw_tokens(self, text) -> list[str]:
