@@ -6,6 +6,7 @@ completely without any. Screenshots of the queue, a complaint and the dashboard 
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from pathlib import Path
@@ -43,7 +44,8 @@ def service(model_registry, tmp_path_factory):
            "TRIAGE_SECRET_KEY": "browser-test-secret", "TRIAGE_RELOAD_SECONDS": "0",
            "TRIAGE_HOAX_INDEX": str(tmp_path_factory.mktemp("hoaxes") / "index.joblib")}
     token = triage(env, "users", "add", "integrasi", "--role", "integration")
-    for name, role, agency in [("koordinator", "coordinator", None), ("dlh", "agency", "DLH")]:
+    for name, role, agency in [("koordinator", "coordinator", None), ("dlh", "agency", "DLH"),
+                               ("pemeriksa", "auditor", None)]:
         triage(env, "users", "add", name, "--role", role, *(["--agency", agency] if agency else []))
         set_password(env, name, PASSWORD)
     server = Service(env, workers=2)
@@ -264,3 +266,29 @@ def test_confirmed_hoax_joins_the_catalogue_and_is_recognised_next_time(page, se
 def test_access_log_never_holds_complaint_text(service):
     log = service.read_log()
     assert "berlubang" not in log and json.dumps("Sebarkan")[1:-1] not in log
+
+
+def test_auditor_filters_the_audit_trail_and_downloads_it(page, service):
+    login(page, service, "pemeriksa")
+    page.click("nav a:has-text('Jejak audit')")
+    page.select_option("select[name=action]", "complaint.ingested")
+    page.click("form.saring button[type=submit]")
+    rows = page.locator("table.audit-log tbody tr")
+    assert rows.count() >= len(COMPLAINTS)
+    assert set(rows.locator("td:nth-child(2) code").all_inner_texts()) == {"complaint.ingested"}
+    assert "Pengaduan diterima" in rows.first.inner_text() and "integrasi" in rows.first.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "audit.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("a:has-text('Unduh CSV')")
+    exported = list(csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines()))
+    assert len(exported) == rows.count() and {r["action"] for r in exported} == {"complaint.ingested"}
+    page.click(f"table.audit-log a[href='/pengaduan/{exported[0]['complaint_id']}']")
+    assert "Pengaduan diterima" in page.locator("section.riwayat").inner_text(), "the detail page names it too"
+
+
+def test_agency_user_has_no_audit_trail(page, service):
+    login(page, service, "dlh")
+    assert page.locator("nav a:has-text('Jejak audit')").count() == 0
+    assert page.goto(service.base + "/audit").status == 403
+    assert page.goto(service.base + "/audit/unduh").status == 403

@@ -126,7 +126,7 @@ def test_models_activate_and_rollback(tmp_path, seed_model, seed_frame):
         second = fit_model(seed_frame.head(400))
     registry.register(seed_model, tmp_path)
     registry.register(second, tmp_path)
-    env = {"TRIAGE_MODELS_DIR": str(tmp_path)}
+    env = {"TRIAGE_MODELS_DIR": str(tmp_path), "TRIAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'audit.db'}"}
     assert run("models", "activate", seed_model.version, env=env).returncode == 0
     assert run("models", "activate", second.version, env=env).returncode == 0
     assert registry.active_version(tmp_path) == second.version
@@ -134,6 +134,26 @@ def test_models_activate_and_rollback(tmp_path, seed_model, seed_frame):
     assert rolled.returncode == 0 and registry.active_version(tmp_path) == seed_model.version
     assert run("models", "rollback", env=env).returncode == 1, "nothing earlier to roll back to"
     assert run("models", "activate", "no-such-version", env=env).returncode == 1
+    trail = [json.loads(line) for line in run("audit", "--action", "model", env=env).stdout.splitlines()]
+    assert [(e["action"], e["detail"]["version"], e["detail"]["via"]) for e in trail] == [
+        ("model.rolled_back", seed_model.version, "cli"), ("model.activated", second.version, "cli"),
+        ("model.activated", seed_model.version, "cli")], "each change at the command line is audited, newest first"
+
+
+def test_audit_prints_json_lines_or_csv_and_rejects_bad_filters(tmp_path):
+    env = {"TRIAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'audit.db'}"}
+    for name in ("ani", "budi", "citra"):
+        assert run("users", "add", name, "--role", "auditor", env=env).returncode == 0
+    lines = run("audit", env=env).stdout.splitlines()
+    assert [json.loads(line)["user"] for line in lines] == ["citra", "budi", "ani"]
+    assert [json.loads(line)["user"] for line in run("audit", "--limit", "2", env=env).stdout.splitlines()] == [
+        "citra", "budi"]
+    assert run("audit", "--user", "budi", "--action", "user.created", env=env).stdout.count("\n") == 1
+    assert run("audit", "--action", "complaint", env=env).stdout == ""
+    exported = run("audit", "--csv", "--limit", "1", env=env).stdout.splitlines()
+    assert exported[0] == "id,at,user,action,complaint_id,detail" and len(exported) == 2 and ",citra," in exported[1]
+    bad = run("audit", "--since", "24-11-2026", env=env)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "invalid_since" in bad.stderr
 
 
 def fit_model(frame):

@@ -1,12 +1,16 @@
 """The complaint workflow over real HTTP, against a SQLite file and the machine's PostgreSQL."""
 
+import csv
+import io
 import json
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import pytest
 from http_service import Service, triage
 from sqlalchemy import create_engine, func, select, text
 
+from triage.deadlines import LOCAL
 from triage.store.tables import AuditEvent, Complaint, Decision
 
 ROAD = "Jalan di depan pasar berlubang besar dan sudah dua minggu belum diperbaiki, motor sering jatuh"
@@ -253,6 +257,55 @@ def test_models_listing_and_activation_are_role_checked(service):
     status, body = service.call("POST", f"/api/v1/models/{active['version']}/activate", service.tokens["koordinator"])
     assert status == 200 and body["active"] == active["version"]
     assert count(service, AuditEvent, AuditEvent.action == "model.activated") == 1
+
+
+def test_audit_trail_filters_pages_and_exports_for_auditors_only(service):
+    _, created = ingest(service, "audit-1", WATER)
+    decision = {"category": "AIR", "agency": "PDAM", "expected_revision": 0}
+    assert service.call("POST", f"/api/v1/complaints/{created['id']}/decision", service.tokens["koordinator"],
+                        decision)[0] == 200
+    auditor = service.tokens["auditor"]
+    status, trail = service.call("GET", f"/api/v1/audit?complaint_id={created['id']}", auditor)
+    assert status == 200 and trail["next_cursor"] is None
+    assert [(e["action"], e["user"]) for e in trail["items"]] == [
+        ("complaint.decided", "koordinator"), ("complaint.ingested", "integrasi")], "newest first, with names"
+    status, detail = service.call("GET", f"/api/v1/complaints/{created['id']}", auditor)
+    assert [e["user"] for e in detail["audit"]] == ["integrasi", "koordinator"]
+
+    more = [{"external_id": f"audit-more-{i}", "text": f"{TRASH} (laporan ke-{i})"} for i in range(5)]
+    assert service.call("POST", "/api/v1/complaints", service.tokens["integrasi"], more)[0] == 201
+    seen, cursor = [], None
+    for _ in range(3):  # pages of two complaint events
+        status, page = service.call("GET", "/api/v1/audit?action=complaint&limit=2"
+                                    + (f"&cursor={cursor}" if cursor else ""), auditor)
+        assert status == 200 and len(page["items"]) == 2 and page["next_cursor"]
+        assert all(e["action"].startswith("complaint.") for e in page["items"])
+        seen += [e["id"] for e in page["items"]]
+        cursor = page["next_cursor"]
+    assert seen == sorted(seen, reverse=True) and len(set(seen)) == 6, "pages follow on without overlap"
+
+    status, users = service.call("GET", "/api/v1/audit?action=user&user=dlh", auditor)
+    assert [(e["action"], e["detail"]["agency"]) for e in users["items"]] == [("user.created", "DLH")]
+
+    today = datetime.now(LOCAL).date().isoformat()
+    query = f"/api/v1/audit?complaint_id={created['id']}&since={today}"
+    assert len(service.call("GET", f"{query}&until={today}", auditor)[1]["items"]) == 2, "a date includes its day"
+    assert service.call("GET", f"{query}&until={today}T00:00:00", auditor)[1]["items"] == []
+
+    status, body = service.download(f"/api/v1/audit?format=csv&complaint_id={created['id']}", auditor)
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    assert status == 200 and [r["action"] for r in rows] == ["complaint.decided", "complaint.ingested"]
+    assert json.loads(rows[0]["detail"])["agency"] == "PDAM"
+
+    for token in ("dlh", "integrasi"):
+        assert service.call("GET", "/api/v1/audit", service.tokens[token])[0] == 403
+        assert service.download("/api/v1/audit?format=csv", service.tokens[token])[0] == 403
+    for query, code in (("since=kemarin", "invalid_since"), ("cursor=abc", "invalid_cursor"),
+                        ("complaint_id=-3", "invalid_complaint_id"), ("limit=500", "invalid_limit")):
+        status, body = service.call("GET", f"/api/v1/audit?{query}", auditor)
+        assert (status, body["error"]["code"]) == (422, code), query
+    status, body = service.download("/api/v1/audit?format=csv&until=besok", auditor)
+    assert status == 422 and json.loads(body)["error"]["code"] == "invalid_until", "checked before streaming"
 
 
 def test_access_log_lines_are_json_without_complaint_text(service):

@@ -62,6 +62,10 @@ class Principal:
             raise Forbidden(f"role {self.role!r} may not {action}")
 
 
+# Whoever runs the command line already holds the database; it reads the audit trail as an auditor would.
+COMMAND_LINE = Principal(0, "cli", "auditor", None)
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -1,4 +1,4 @@
-"""`triage` command line: train, evaluate, predict, serve, models.
+"""`triage` command line: train, evaluate, predict, serve, models, audit.
 
 Errors print one line, `triage: error: <what and where>`, and exit with code 2 (bad input) or 1; `retrain` exits 3 when the gate rejects its candidate.
 """
@@ -257,24 +257,45 @@ def list_models() -> None:
         click.echo(f"{'*' if version == active else ' '} {version}")
 
 
+def _record(action: str, **detail) -> None:
+    """An audit event for a change made at the command line (by the OS user); a warning if it cannot be
+    written, since the change itself has happened."""
+    import getpass
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from triage.store.tables import AuditEvent, utcnow
+
+    try:
+        with _sessions().begin() as session:
+            session.add(AuditEvent(at=utcnow(), user_id=None, action=action,
+                                   detail={"via": "cli", "by": getpass.getuser(), **detail}))
+    except SQLAlchemyError as exc:
+        click.echo(f"triage: warning: {action} not written to the audit trail: {exc.__class__.__name__}", err=True)
+
+
 @models.command("activate")
 @click.argument("version")
 def activate_model(version) -> None:
-    """Make VERSION the active model; running services switch within TRIAGE_RELOAD_SECONDS."""
+    """Make VERSION the active model; running services switch within TRIAGE_RELOAD_SECONDS (audited)."""
+    previous = registry.active_version()
     try:
         registry.activate(version)
     except ModelError as exc:
         _fail(str(exc), 1)
+    _record("model.activated", version=version, previous=previous)
     click.echo(f"active model {version}", err=True)
 
 
 @models.command("rollback")
 def rollback_model() -> None:
-    """Re-activate the version that was active before the current one."""
+    """Re-activate the version that was active before the current one (audited)."""
+    previous = registry.active_version()
     try:
         version = registry.rollback()
     except ModelError as exc:
         _fail(str(exc), 1)
+    _record("model.rolled_back", version=version, previous=previous)
     click.echo(f"active model {version}", err=True)
 
 
@@ -287,6 +308,41 @@ def show_model(version) -> None:
     if not version or not card.is_file():
         _fail(f"no model card for version {version!r} in {models_dir()}", 1)
     click.echo(card.read_text(encoding="utf-8"))
+
+
+@main.command("audit")
+@click.option("--action", help="an action (complaint.decided) or its group (complaint, model, user, job, hoaxes, queue)")
+@click.option("--user", "username", help="only this user's events")
+@click.option("--complaint", "complaint_id", type=click.IntRange(min=1), help="only this complaint's events")
+@click.option("--since", help="from this date or date-time (Asia/Jakarta unless it names a zone)")
+@click.option("--until", help="before this date-time; a date alone includes that day")
+@click.option("--limit", type=click.IntRange(min=1), help="at most this many events (default: all)")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header instead of JSON Lines")
+def audit_trail(action, username, complaint_id, since, until, limit, as_csv) -> None:
+    """Print the audit trail, newest first: one JSON object a line, or CSV."""
+    from triage import audit
+    from triage.accounts import COMMAND_LINE
+    from triage.service import InputError
+
+    filters = {"action": action, "user": username, "complaint_id": complaint_id, "since": since, "until": until}
+    try:
+        if as_csv:
+            for chunk in audit.export_csv(_sessions(), COMMAND_LINE, filters, limit):
+                click.echo(chunk, nl=False)
+            return
+        printed, cursor = 0, None
+        with _sessions()() as session:
+            while limit is None or printed < limit:
+                page_size = audit.MAX_LIMIT if limit is None else min(audit.MAX_LIMIT, limit - printed)
+                page = audit.list_events(session, COMMAND_LINE, {**filters, "limit": page_size, "cursor": cursor})
+                for event in page["items"]:
+                    click.echo(json.dumps(event, ensure_ascii=False))
+                printed += len(page["items"])
+                cursor = page["next_cursor"]
+                if cursor is None:
+                    break
+    except InputError as exc:
+        _fail(f"{exc.code}: {exc.message}")
 
 
 @main.command("export-training")

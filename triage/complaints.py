@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, and_, case, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 
 from triage import deadlines
 from triage.accounts import Forbidden, Principal
+from triage.audit import event_view
 from triage.service import InputError, SuggestionService
 from triage.similar import rank_similar
-from triage.store.tables import STATUSES, AuditEvent, Complaint, Decision, Hoax, Resolution, Suggestion, utcnow
+from triage.store.tables import STATUSES, AuditEvent, Complaint, Decision, Hoax, Resolution, Suggestion, User, utcnow
 from triage.text import mask_pii
+from triage.times import iso, parse_time
 
 MAX_BATCH = 1000
 FAR = datetime(9999, 1, 1)  # sorts complaints without a due date last
@@ -44,24 +46,6 @@ class Conflict(Exception):
     def __init__(self, message: str, current_revision: int):
         super().__init__(message)
         self.current_revision = current_revision
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") + "Z" if moment else None
-
-
-def _parse_time(value, field: str) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str):
-        raise InputError("invalid_" + field, f"'{field}' must be an ISO 8601 date-time string")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise InputError("invalid_" + field, f"'{field}' is not an ISO 8601 date-time: {value!r}") from exc
-    if moment.tzinfo is None:  # a time without zone is taken as Asia/Jakarta, where complaints arrive
-        moment = moment.replace(tzinfo=deadlines.LOCAL)
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def _audit(session: Session, principal: Principal | None, action: str, complaint_id: int | None, **detail) -> None:
@@ -130,7 +114,7 @@ class ComplaintService:
             raise InputError("invalid_reporter", f"{where}'reporter' must be a string")
         try:
             text, district = self.suggestions.validate(item)
-            received = _parse_time(item.get("received_at"), "received_at") or utcnow()
+            received = parse_time(item.get("received_at"), "received_at") or utcnow()
         except InputError as exc:
             raise InputError(exc.code, where + exc.message) from exc
         return {"external_id": external_id.strip(), "channel": channel, "text": text, "district": district,
@@ -235,9 +219,9 @@ class ComplaintService:
             late = and_(Complaint.status != "resolved", Complaint.due_at < now)
             query = query.where(late if filters["overdue"] else ~late)
         if filters.get("received_from"):
-            query = query.where(Complaint.received_at >= _parse_time(filters["received_from"], "received_from"))
+            query = query.where(Complaint.received_at >= parse_time(filters["received_from"], "received_from"))
         if filters.get("received_to"):
-            query = query.where(Complaint.received_at < _parse_time(filters["received_to"], "received_to"))
+            query = query.where(Complaint.received_at < parse_time(filters["received_to"], "received_to", end_of_day=True))
         return query
 
     def list(self, session: Session, principal: Principal, filters: dict) -> dict:
@@ -336,10 +320,10 @@ class ComplaintService:
         view["resolutions"] = [{"id": r.id, "resolved_at": iso(r.resolved_at), "outcome": r.outcome,
                                 "final_agency": r.final_agency} for r in complaint.resolutions]
         if principal.role in ("coordinator", "auditor"):
-            events = session.scalars(select(AuditEvent).where(AuditEvent.complaint_id == complaint_id)
-                                     .order_by(AuditEvent.id))
-            view["audit"] = [{"at": iso(e.at), "user_id": e.user_id, "action": e.action, "detail": e.detail}
-                             for e in events]
+            events = session.execute(select(AuditEvent, User.username)
+                                     .outerjoin(User, User.id == AuditEvent.user_id)
+                                     .where(AuditEvent.complaint_id == complaint_id).order_by(AuditEvent.id))
+            view["audit"] = [event_view(event, name) for event, name in events]
         return view
 
     # ---- decide and resolve -----------------------------------------------------------------------

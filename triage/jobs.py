@@ -22,10 +22,11 @@ from sqlalchemy import or_, select, update
 from triage import config
 from triage.accounts import Principal
 from triage.batch import BatchError, reclassify
-from triage.complaints import Conflict, NotFound, iso
+from triage.complaints import Conflict, NotFound
 from triage.model import ModelError
 from triage.service import InputError
 from triage.store.tables import AuditEvent, Job, utcnow
+from triage.times import iso
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3

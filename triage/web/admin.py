@@ -1,4 +1,5 @@
-"""Admin pages in Bahasa Indonesia: queue, complaint detail with decision, bulk accept, dashboard, models.
+"""Admin pages in Bahasa Indonesia: queue, complaint detail with decision, bulk accept, dashboard, models,
+audit trail.
 
 Every page calls the same service functions as the JSON API (`triage.complaints`, `triage.model_admin`);
 this module only reads forms and query strings and renders templates.
@@ -12,13 +13,13 @@ from datetime import UTC, datetime
 from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
 from markupsafe import Markup, escape
 
-from triage import catalogue, deadlines, model_admin
+from triage import audit, catalogue, deadlines, model_admin
 from triage.complaints import AWAITING
 from triage.config import hoax_index_path
 from triage.service import InputError
 from triage.web import charts
 from triage.web.auth import current_principal
-from triage.web.common import list_filters, services
+from triage.web.common import audit_csv_response, audit_filters, list_filters, services
 
 blueprint = Blueprint("admin", __name__)
 
@@ -28,6 +29,20 @@ BULK_REASONS = {"needs_verification": "perlu verifikasi misinformasi", "not_awai
                 "no_suggestion": "tanpa saran", "below_threshold": "di bawah ambang", "not_found": "tidak ditemukan",
                 "conflict": "diubah pengguna lain"}
 DEFAULT_BULK_THRESHOLD = 0.9
+AUDIT_GROUPS = {"complaint": "Pengaduan", "model": "Model", "user": "Pengguna", "job": "Klasifikasi ulang berkas",
+                "hoaxes": "Katalog hoaks", "queue": "Antrean"}
+AUDIT_ACTIONS = {
+    "complaint.ingested": "Pengaduan diterima", "complaint.decided": "Keputusan rute",
+    "complaint.resolved": "Pengaduan diselesaikan", "queue.rescored": "Antrean dinilai ulang",
+    "model.activated": "Model diaktifkan", "model.rolled_back": "Model dikembalikan",
+    "model.retrain_requested": "Pelatihan ulang diminta", "model.retrained": "Pelatihan ulang selesai",
+    "model.force_activated": "Model diaktifkan paksa", "job.created": "Pekerjaan klasifikasi ulang dibuat",
+    "job.done": "Pekerjaan klasifikasi ulang selesai", "job.failed": "Pekerjaan klasifikasi ulang gagal",
+    "user.created": "Pengguna dibuat", "user.disabled": "Pengguna dinonaktifkan",
+    "user.password_set": "Kata sandi diatur", "user.login": "Masuk", "user.login_failed": "Gagal masuk",
+    "user.locked": "Akun dikunci", "hoaxes.imported": "Katalog hoaks diimpor",
+    "hoaxes.added_from_complaint": "Hoaks dari pengaduan masuk katalog",
+}
 # A retrain report is a standalone file with its own <style>; it may load only its own images.
 REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
@@ -65,6 +80,12 @@ def age(iso: str | None) -> str:
 @blueprint.app_template_filter("pct")
 def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f} %"
+
+
+@blueprint.app_template_filter("audit_label")
+def audit_label(action: str) -> str:
+    """An audit action in Bahasa Indonesia (the code itself when it has no label yet)."""
+    return AUDIT_ACTIONS.get(action, action)
 
 
 @blueprint.app_template_filter("highlight")
@@ -170,6 +191,22 @@ def dashboard():
         stats = services().complaints.stats(db, user)
     return render_template("dasbor.html", user=user, stats=stats, charts=charts.dashboard(stats),
                            status_names=STATUS_NAMES)
+
+
+@blueprint.get("/audit")
+def audit_trail():
+    user = current_principal()
+    filters = audit_filters(request.args)
+    with services().sessions() as db:
+        page = audit.list_events(db, user, filters)
+    args = {k: v for k, v in request.args.items() if k != "cursor" and v != ""}
+    return render_template("audit.html", user=user, page=page, args=args, groups=AUDIT_GROUPS,
+                           actions=AUDIT_ACTIONS)
+
+
+@blueprint.get("/audit/unduh")
+def audit_download():
+    return audit_csv_response(current_principal(), audit_filters(request.args))
 
 
 @blueprint.get("/model")

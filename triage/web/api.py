@@ -12,13 +12,13 @@ import time
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from triage import catalogue, model_admin
+from triage import audit, catalogue, model_admin
 from triage.accounts import Principal, authenticate
 from triage.config import hoax_index_path
 from triage.hoaxes import CatalogueError, normalise_entry
 from triage.service import InputError
 from triage.store.db import ping
-from triage.web.common import list_filters, services
+from triage.web.common import audit_csv_response, audit_filters, list_filters, services
 from triage.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__)
@@ -225,6 +225,17 @@ def stats():
     user = principal()
     with services().sessions() as session:
         return jsonify(services().complaints.stats(session, user))
+
+
+@blueprint.get("/api/v1/audit")
+def audit_trail():
+    """Audit events, newest first (coordinator, auditor); `format=csv` streams every matching event."""
+    user = principal()
+    filters = audit_filters(request.args)
+    if request.args.get("format") == "csv":
+        return audit_csv_response(user, filters)
+    with services().sessions() as session:
+        return jsonify(audit.list_events(session, user, filters))
 
 
 @blueprint.get("/api/v1/models")

@@ -1,13 +1,16 @@
-"""What the JSON API and the HTML pages share: the services, and reading queue filters from a query string."""
+"""What the JSON API and the HTML pages share: the services, filters read from a query string, the audit CSV."""
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Response, current_app, stream_with_context
 from werkzeug.datastructures import MultiDict
 
+from triage import audit
+from triage.accounts import Principal
 from triage.service import InputError
 
 FILTER_KEYS = ("status", "agency", "category", "district", "q", "received_from", "received_to", "cursor")
+AUDIT_FILTER_KEYS = ("action", "user", "complaint_id", "since", "until", "cursor")
 
 
 def services():
@@ -26,11 +29,27 @@ def flag(args: MultiDict, name: str) -> bool | None:
     raise InputError(f"invalid_{name}", f"{name} must be true or false")
 
 
-def list_filters(args: MultiDict, default_limit: int = 50) -> dict:
-    """Queue filters from a query string (the same names in the API and the pages)."""
-    limit = args.get("limit", str(default_limit))
+def _limit(args: MultiDict, default: int) -> int:
+    limit = args.get("limit", str(default))
     if not limit.isdigit():
         raise InputError("invalid_limit", "limit must be between 1 and 200")
+    return int(limit)
+
+
+def list_filters(args: MultiDict, default_limit: int = 50) -> dict:
+    """Queue filters from a query string (the same names in the API and the pages)."""
     filters = {key: args.get(key, "").strip() or None for key in FILTER_KEYS}
-    filters.update(flagged=flag(args, "flagged"), overdue=flag(args, "overdue"), limit=int(limit))
+    filters.update(flagged=flag(args, "flagged"), overdue=flag(args, "overdue"), limit=_limit(args, default_limit))
     return filters
+
+
+def audit_filters(args: MultiDict) -> dict:
+    """Audit trail filters from a query string (the same names in the API and the page)."""
+    return {**{key: args.get(key, "").strip() or None for key in AUDIT_FILTER_KEYS}, "limit": _limit(args, 50)}
+
+
+def audit_csv_response(user: Principal, filters: dict) -> Response:
+    """The matching audit events as a CSV download (permission and filters checked before the first byte)."""
+    chunks = audit.export_csv(services().sessions, user, filters)
+    return Response(stream_with_context(chunks), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=jejak-audit.csv"})

@@ -92,6 +92,15 @@ OPENAPI = {
                             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Complaint"}},
                             "next_cursor": {"type": "string", "nullable": True}}}}}}, **ERRORS}},
         },
+        "/api/v1/audit": {"get": {
+            "summary": "audit events, newest first (coordinator, auditor); action matches an action or its group "
+                       "(complaint, user, model, job, hoaxes, queue); a date alone in until includes that day; "
+                       "format=csv streams every matching event as CSV",
+            "parameters": [{"name": n, "in": "query", "schema": {"type": t}} for n, t in (
+                ("action", "string"), ("user", "string"), ("complaint_id", "integer"), ("since", "string"),
+                ("until", "string"), ("cursor", "string"), ("limit", "integer"), ("format", "string"))],
+            "responses": {"200": {"description": "items (id, at, user, user_id, action, complaint_id, detail) and "
+                                                 "next_cursor, or text/csv"}, **ERRORS}}},
         "/api/v1/complaints/{id}": {"get": {
             "summary": "complaint with suggestion history, decisions, resolutions and audit",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
