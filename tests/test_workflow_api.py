@@ -175,6 +175,9 @@ def test_list_filters_and_cursor_pagination(service):
     assert all(i["overdue"] for i in seen), "received in January, routing was due long ago"
     status, overdue = service.call("GET", "/api/v1/complaints?overdue=true&status=pending_review&limit=200", token)
     assert {f"page-{i}" for i in range(5)} <= {i["external_id"] for i in overdue["items"]}
+    dated = "/api/v1/complaints?limit=200&received_from=2026-01-06&received_to=2026-01-08"
+    assert [i["external_id"] for i in service.call("GET", dated, token)[1]["items"]] == [
+        "page-1", "page-2", "page-3"], "dates are Asia/Jakarta days; the last day is included"
     assert service.call("GET", "/api/v1/complaints?status=nope", token)[0] == 422
     assert service.call("GET", "/api/v1/complaints?cursor=garbage", token)[0] == 422
 
