@@ -78,6 +78,11 @@ def export_csv(session_factory, principal: Principal, filters: dict, limit: int 
     return _csv_chunks(session_factory, query, limit)
 
 
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula (usernames are free text)."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
+
+
 def _csv_chunks(session_factory, query, limit: int | None) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -90,7 +95,7 @@ def _csv_chunks(session_factory, query, limit: int | None) -> Iterator[str]:
             size = EXPORT_BATCH if remaining is None else min(EXPORT_BATCH, remaining)
             rows = session.execute(batch.order_by(AuditEvent.id.desc()).limit(size)).all()
             for event, name in rows:
-                writer.writerow((event.id, iso(event.at), name or "", event.action, event.complaint_id or "",
+                writer.writerow((event.id, iso(event.at), _inert(name or ""), event.action, event.complaint_id or "",
                                  json.dumps(event.detail or {}, ensure_ascii=False, sort_keys=True)))
             yield buffer.getvalue()
             buffer.seek(0)
