@@ -114,6 +114,18 @@ def test_users_add_list_disable(tmp_path):
     assert run("users", "disable", "siti", env=env).returncode == 0
     with sessions() as session, pytest.raises(Unauthorized):
         authenticate(session, token)
+    assert run("users", "enable", "siti", env=env).returncode == 0
+    with sessions() as session:
+        assert authenticate(session, token).username == "siti", "enabled again with the token it had"
+    replaced = run("users", "token", "siti", env=env)
+    assert replaced.returncode == 0 and replaced.stdout.strip() != token
+    with sessions() as session:
+        assert authenticate(session, replaced.stdout.strip()).username == "siti"
+        with pytest.raises(Unauthorized):
+            authenticate(session, token)
+    assert run("users", "token", "nobody", env=env).returncode == 2
+    actions = [json.loads(line)["action"] for line in run("audit", "--user", "siti", env=env).stdout.splitlines()]
+    assert actions == ["user.token_replaced", "user.enabled", "user.disabled", "user.created"]
 
 
 def test_models_activate_and_rollback(tmp_path, seed_model, seed_frame):

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -86,22 +86,52 @@ def add_user(session: Session, username: str, role: str, agency: str | None = No
     user = User(username=username, role=role, agency=agency, active=True, created_at=now)
     session.add(user)
     session.flush()
-    token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_hash=_hash(token), created_at=now, revoked=False))
+    token = _issue_token(session, user, now)
     session.add(AuditEvent(at=now, user_id=user.id, action="user.created", detail={"role": role, "agency": agency}))
     return _principal(user), token
+
+
+def _issue_token(session: Session, user: User, now) -> str:
+    """A new API token for `user`; only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, token_hash=_hash(token), created_at=now, revoked=False))
+    return token
 
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.username)))
 
 
-def disable_user(session: Session, username: str) -> None:
+def _existing(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise AccountError(f"no user {username!r}")
+    return user
+
+
+def disable_user(session: Session, username: str) -> None:
+    """Stop the user: their tokens and web sessions are refused until `enable_user`."""
+    user = _existing(session, username)
     user.active = False
     session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.disabled", detail={}))
+
+
+def enable_user(session: Session, username: str) -> None:
+    """Let a disabled user in again (with the tokens and password they had)."""
+    user = _existing(session, username)
+    user.active = True
+    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.enabled", detail={}))
+
+
+def replace_token(session: Session, username: str) -> str:
+    """Revoke every API token of the user and return a new one (shown only here), e.g. after a leak."""
+    user = _existing(session, username)
+    revoked = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+                              .values(revoked=True)).rowcount
+    now = utcnow()
+    token = _issue_token(session, user, now)
+    session.add(AuditEvent(at=now, user_id=user.id, action="user.token_replaced", detail={"revoked": revoked}))
+    return token
 
 
 def authenticate(session: Session, token: str | None) -> Principal:
@@ -116,9 +146,7 @@ def authenticate(session: Session, token: str | None) -> Principal:
 
 def set_password(session: Session, username: str, password: str) -> None:
     """Store a scrypt hash of `password` for the web UI login; clears any lock-out."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None:
-        raise AccountError(f"no user {username!r}")
+    user = _existing(session, username)
     if user.role == "integration":
         raise AccountError("integration users use API tokens only; they have no password")
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -522,5 +522,35 @@ def disable_user(name) -> None:
     click.echo(f"disabled {name}", err=True)
 
 
+@users.command("enable")
+@click.argument("name")
+def enable_user(name) -> None:
+    """Let a disabled user in again, with the tokens and password they had."""
+    from triage.accounts import AccountError
+    from triage.accounts import enable_user as enable
+
+    try:
+        with _sessions().begin() as session:
+            enable(session, name)
+    except AccountError as exc:
+        _fail(str(exc))
+    click.echo(f"enabled {name}", err=True)
+
+
+@users.command("token")
+@click.argument("name")
+def replace_token(name) -> None:
+    """Revoke every API token of NAME and print a new one (shown only once), e.g. after a leak."""
+    from triage.accounts import AccountError
+    from triage.accounts import replace_token as replace
+
+    try:
+        with _sessions().begin() as session:
+            token = replace(session, name)
+    except AccountError as exc:
+        _fail(str(exc))
+    click.echo(token)
+
+
 if __name__ == "__main__":
     main()

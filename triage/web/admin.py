@@ -39,6 +39,7 @@ AUDIT_ACTIONS = {
     "model.force_activated": "Model diaktifkan paksa", "job.created": "Pekerjaan klasifikasi ulang dibuat",
     "job.done": "Pekerjaan klasifikasi ulang selesai", "job.failed": "Pekerjaan klasifikasi ulang gagal",
     "user.created": "Pengguna dibuat", "user.disabled": "Pengguna dinonaktifkan",
+    "user.enabled": "Pengguna diaktifkan kembali", "user.token_replaced": "Token API diganti",
     "user.password_set": "Kata sandi diatur", "user.login": "Masuk", "user.login_failed": "Gagal masuk",
     "user.locked": "Akun dikunci", "hoaxes.imported": "Katalog hoaks diimpor",
     "hoaxes.added_from_complaint": "Hoaks dari pengaduan masuk katalog",
