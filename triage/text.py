@@ -246,7 +246,7 @@ class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
         return tokens
 
     def _phrase_standard(self, match: re.Match) -> str:
-        return self.phrases_[tuple(match.group().split())]
+        return self.phrases_.get(tuple(match.group().split()), match.group())
 
     def process(self, text) -> str:
         """Processed text of one complaint (never raises: non-strings become empty)."""
