@@ -1,5 +1,6 @@
 """The `triage` command end to end, as a user runs it (subprocesses, real files)."""
 
+import getpass
 import json
 import os
 import subprocess
@@ -124,8 +125,9 @@ def test_users_add_list_disable(tmp_path):
         with pytest.raises(Unauthorized):
             authenticate(session, token)
     assert run("users", "token", "nobody", env=env).returncode == 2
-    actions = [json.loads(line)["action"] for line in run("audit", "--user", "siti", env=env).stdout.splitlines()]
-    assert actions == ["user.token_replaced", "user.enabled", "user.disabled", "user.created"]
+    trail = [json.loads(line) for line in run("audit", "--user", "siti", env=env).stdout.splitlines()]
+    assert [e["action"] for e in trail] == ["user.token_replaced", "user.enabled", "user.disabled", "user.created"]
+    assert all(e["detail"]["by"] == getpass.getuser() for e in trail), "the operator is named"
 
 
 def test_models_activate_and_rollback(tmp_path, seed_model, seed_frame):

@@ -74,8 +74,10 @@ def _principal(user: User) -> Principal:
     return Principal(user.id, user.username, user.role, user.agency)
 
 
-def add_user(session: Session, username: str, role: str, agency: str | None = None) -> tuple[Principal, str]:
-    """Create a user with one API token; returns (user, token). The token is shown only here."""
+def add_user(session: Session, username: str, role: str, agency: str | None = None,
+             by: str | None = None) -> tuple[Principal, str]:
+    """Create a user with one API token; returns (user, token). The token is shown only here. `by` names the
+    operator for the audit trail (here and in the other account changes)."""
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     if (role == "agency") != bool(agency):
@@ -87,8 +89,13 @@ def add_user(session: Session, username: str, role: str, agency: str | None = No
     session.add(user)
     session.flush()
     token = _issue_token(session, user, now)
-    session.add(AuditEvent(at=now, user_id=user.id, action="user.created", detail={"role": role, "agency": agency}))
+    session.add(AuditEvent(at=now, user_id=user.id, action="user.created",
+                           detail=_by({"role": role, "agency": agency}, by)))
     return _principal(user), token
+
+
+def _by(detail: dict, by: str | None) -> dict:
+    return {**detail, "by": by} if by else detail
 
 
 def _issue_token(session: Session, user: User, now) -> str:
@@ -109,28 +116,29 @@ def _existing(session: Session, username: str) -> User:
     return user
 
 
-def disable_user(session: Session, username: str) -> None:
+def disable_user(session: Session, username: str, by: str | None = None) -> None:
     """Stop the user: their tokens and web sessions are refused until `enable_user`."""
     user = _existing(session, username)
     user.active = False
-    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.disabled", detail={}))
+    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.disabled", detail=_by({}, by)))
 
 
-def enable_user(session: Session, username: str) -> None:
+def enable_user(session: Session, username: str, by: str | None = None) -> None:
     """Let a disabled user in again (with the tokens and password they had)."""
     user = _existing(session, username)
     user.active = True
-    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.enabled", detail={}))
+    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.enabled", detail=_by({}, by)))
 
 
-def replace_token(session: Session, username: str) -> str:
+def replace_token(session: Session, username: str, by: str | None = None) -> str:
     """Revoke every API token of the user and return a new one (shown only here), e.g. after a leak."""
     user = _existing(session, username)
     revoked = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
                               .values(revoked=True)).rowcount
     now = utcnow()
     token = _issue_token(session, user, now)
-    session.add(AuditEvent(at=now, user_id=user.id, action="user.token_replaced", detail={"revoked": revoked}))
+    session.add(AuditEvent(at=now, user_id=user.id, action="user.token_replaced",
+                           detail=_by({"revoked": revoked}, by)))
     return token
 
 
@@ -144,7 +152,7 @@ def authenticate(session: Session, token: str | None) -> Principal:
     return _principal(row.user)
 
 
-def set_password(session: Session, username: str, password: str) -> None:
+def set_password(session: Session, username: str, password: str, by: str | None = None) -> None:
     """Store a scrypt hash of `password` for the web UI login; clears any lock-out."""
     user = _existing(session, username)
     if user.role == "integration":
@@ -153,7 +161,7 @@ def set_password(session: Session, username: str, password: str) -> None:
         raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = generate_password_hash(password, method="scrypt")
     user.failed_logins, user.locked_until = 0, None
-    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.password_set", detail={}))
+    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.password_set", detail=_by({}, by)))
 
 
 def login(session: Session, username: str, password: str) -> Principal:

@@ -257,11 +257,16 @@ def list_models() -> None:
         click.echo(f"{'*' if version == active else ' '} {version}")
 
 
+def _operator() -> str:
+    """Who runs the command, for the audit trail: the OS user."""
+    import getpass
+
+    return getpass.getuser()
+
+
 def _record(action: str, **detail) -> None:
     """An audit event for a change made at the command line (by the OS user); a warning if it cannot be
     written, since the change itself has happened."""
-    import getpass
-
     from sqlalchemy.exc import SQLAlchemyError
 
     from triage.store.tables import AuditEvent, utcnow
@@ -269,7 +274,7 @@ def _record(action: str, **detail) -> None:
     try:
         with _sessions().begin() as session:
             session.add(AuditEvent(at=utcnow(), user_id=None, action=action,
-                                   detail={"via": "cli", "by": getpass.getuser(), **detail}))
+                                   detail={"via": "cli", "by": _operator(), **detail}))
     except SQLAlchemyError as exc:
         click.echo(f"triage: warning: {action} not written to the audit trail: {exc.__class__.__name__}", err=True)
 
@@ -472,7 +477,7 @@ def add_user(name, role, agency) -> None:
 
     try:
         with _sessions().begin() as session:
-            _, token = create(session, name, role, agency)
+            _, token = create(session, name, role, agency, by=_operator())
     except AccountError as exc:
         _fail(str(exc))
     click.echo(token)
@@ -491,7 +496,7 @@ def set_password(name) -> None:
         password = sys.stdin.readline().rstrip("\n")
     try:
         with _sessions().begin() as session:
-            store(session, name, password)
+            store(session, name, password, by=_operator())
     except AccountError as exc:
         _fail(str(exc))
     click.echo(f"password set for {name}", err=True)
@@ -516,7 +521,7 @@ def disable_user(name) -> None:
 
     try:
         with _sessions().begin() as session:
-            disable(session, name)
+            disable(session, name, by=_operator())
     except AccountError as exc:
         _fail(str(exc))
     click.echo(f"disabled {name}", err=True)
@@ -531,7 +536,7 @@ def enable_user(name) -> None:
 
     try:
         with _sessions().begin() as session:
-            enable(session, name)
+            enable(session, name, by=_operator())
     except AccountError as exc:
         _fail(str(exc))
     click.echo(f"enabled {name}", err=True)
@@ -546,7 +551,7 @@ def replace_token(name) -> None:
 
     try:
         with _sessions().begin() as session:
-            token = replace(session, name)
+            token = replace(session, name, by=_operator())
     except AccountError as exc:
         _fail(str(exc))
     click.echo(token)
