@@ -466,20 +466,27 @@ def _sessions():
     return open_database(database_url())[1]
 
 
+def _change_account(change, *args):
+    """Run one account change (a `triage.accounts` function) in a transaction, naming the operator for the
+    audit trail; its AccountError becomes a one-line error (exit 2)."""
+    from triage.accounts import AccountError
+
+    try:
+        with _sessions().begin() as session:
+            return change(session, *args, by=_operator())
+    except AccountError as exc:
+        _fail(str(exc))
+
+
 @users.command("add")
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(["coordinator", "agency", "auditor", "integration"]))
 @click.option("--agency", help="agency code (required for --role agency)")
 def add_user(name, role, agency) -> None:
     """Create a user and print its API token (shown only once)."""
-    from triage.accounts import AccountError
-    from triage.accounts import add_user as create
+    from triage import accounts
 
-    try:
-        with _sessions().begin() as session:
-            _, token = create(session, name, role, agency, by=_operator())
-    except AccountError as exc:
-        _fail(str(exc))
+    _, token = _change_account(accounts.add_user, name, role, agency)
     click.echo(token)
 
 
@@ -487,18 +494,13 @@ def add_user(name, role, agency) -> None:
 @click.argument("name")
 def set_password(name) -> None:
     """Set NAME's password for the web UI (asked twice on a terminal; else read from one line of stdin)."""
-    from triage.accounts import AccountError
-    from triage.accounts import set_password as store
+    from triage import accounts
 
     if sys.stdin.isatty():
         password = click.prompt("Kata sandi", hide_input=True, confirmation_prompt="Ulangi kata sandi")
     else:
         password = sys.stdin.readline().rstrip("\n")
-    try:
-        with _sessions().begin() as session:
-            store(session, name, password, by=_operator())
-    except AccountError as exc:
-        _fail(str(exc))
+    _change_account(accounts.set_password, name, password)
     click.echo(f"password set for {name}", err=True)
 
 
@@ -516,14 +518,9 @@ def list_users() -> None:
 @click.argument("name")
 def disable_user(name) -> None:
     """Disable a user; their tokens stop working at once."""
-    from triage.accounts import AccountError
-    from triage.accounts import disable_user as disable
+    from triage import accounts
 
-    try:
-        with _sessions().begin() as session:
-            disable(session, name, by=_operator())
-    except AccountError as exc:
-        _fail(str(exc))
+    _change_account(accounts.disable_user, name)
     click.echo(f"disabled {name}", err=True)
 
 
@@ -531,14 +528,9 @@ def disable_user(name) -> None:
 @click.argument("name")
 def enable_user(name) -> None:
     """Let a disabled user in again, with the tokens and password they had."""
-    from triage.accounts import AccountError
-    from triage.accounts import enable_user as enable
+    from triage import accounts
 
-    try:
-        with _sessions().begin() as session:
-            enable(session, name, by=_operator())
-    except AccountError as exc:
-        _fail(str(exc))
+    _change_account(accounts.enable_user, name)
     click.echo(f"enabled {name}", err=True)
 
 
@@ -546,15 +538,9 @@ def enable_user(name) -> None:
 @click.argument("name")
 def replace_token(name) -> None:
     """Revoke every API token of NAME and print a new one (shown only once), e.g. after a leak."""
-    from triage.accounts import AccountError
-    from triage.accounts import replace_token as replace
+    from triage import accounts
 
-    try:
-        with _sessions().begin() as session:
-            token = replace(session, name, by=_operator())
-    except AccountError as exc:
-        _fail(str(exc))
-    click.echo(token)
+    click.echo(_change_account(accounts.replace_token, name))
 
 
 if __name__ == "__main__":
