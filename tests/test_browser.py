@@ -223,6 +223,7 @@ def test_dashboard_draws_svg_charts(page, service):
     page.screenshot(path=str(ARTIFACTS / "dasbor.png"), full_page=True)
     page.goto(service.base + "/model")
     assert page.locator("table.model tr.aktif").count() == 1
+    assert page.locator("form[action$='/model/kembalikan']").count() == 0, "one version: nothing to roll back to"
 
 
 def test_agency_user_sees_only_its_queue_and_cannot_open_others_by_url(page, service):
@@ -285,6 +286,9 @@ def test_auditor_filters_the_audit_trail_and_downloads_it(page, service):
     assert len(exported) == rows.count() and {r["action"] for r in exported} == {"complaint.ingested"}
     page.click(f"table.audit-log a[href='/pengaduan/{exported[0]['complaint_id']}']")
     assert "Pengaduan diterima" in page.locator("section.riwayat").inner_text(), "the detail page names it too"
+    page.click("section.riwayat a:has-text('Lihat di jejak audit')")
+    assert set(page.locator("table.audit-log a[href^='/pengaduan/']").all_inner_texts()) == {
+        f"#{exported[0]['complaint_id']}"}, "and links back to that complaint's trail"
 
 
 def test_agency_user_has_no_audit_trail(page, service):

@@ -144,8 +144,10 @@ def test_models_activate_and_rollback(tmp_path, seed_model, seed_frame):
     assert run("models", "activate", seed_model.version, env=env).returncode == 0
     assert run("models", "activate", second.version, env=env).returncode == 0
     assert registry.active_version(tmp_path) == second.version
+    assert registry.rollback_target(tmp_path) == seed_model.version
     rolled = run("models", "rollback", env=env)
     assert rolled.returncode == 0 and registry.active_version(tmp_path) == seed_model.version
+    assert registry.rollback_target(tmp_path) is None
     assert run("models", "rollback", env=env).returncode == 1, "nothing earlier to roll back to"
     assert run("models", "activate", "no-such-version", env=env).returncode == 1
     trail = [json.loads(line) for line in run("audit", "--action", "model", env=env).stdout.splitlines()]

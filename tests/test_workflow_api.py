@@ -251,7 +251,7 @@ def test_bulk_accept_dry_run_then_routes_only_eligible_complaints(service):
 
 def test_models_listing_and_activation_are_role_checked(service):
     status, listing = service.call("GET", "/api/v1/models", service.tokens["auditor"])
-    assert status == 200 and listing["registry"] is True
+    assert status == 200 and listing["registry"] is True and listing["rollback_to"] is None
     [active] = [v for v in listing["versions"] if v["active"]]
     assert active["metrics"]["agency"]["accuracy"] > 0.5
     assert service.call("POST", f"/api/v1/models/{active['version']}/activate", service.tokens["auditor"])[0] == 403

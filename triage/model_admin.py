@@ -44,7 +44,8 @@ def _summary(card: dict) -> dict:
 
 
 def list_models(principal: Principal, root: Path | None) -> dict:
-    """Registered versions (newest first) with their card summaries and which one is active."""
+    """Registered versions (newest first) with their card summaries, which one is active and which one a
+    rollback would re-activate."""
     principal.require("stats")
     if root is None:
         return {"active": None, "versions": [], "registry": False}
@@ -53,7 +54,8 @@ def list_models(principal: Principal, root: Path | None) -> dict:
     for version in reversed(registry.versions(root)):
         card = json.loads((root / version / CARD_FILE).read_text(encoding="utf-8"))
         versions.append({**_summary(card), "active": version == active})
-    return {"active": active, "versions": versions, "registry": True, "retrain": retrain_status(root)}
+    return {"active": active, "versions": versions, "registry": True, "retrain": retrain_status(root),
+            "rollback_to": registry.rollback_target(root)}
 
 
 def retrain_status(root: Path) -> dict:

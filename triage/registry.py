@@ -88,13 +88,25 @@ def activate(version: str, root: Path | None = None) -> None:
         fh.write(version + "\n")
 
 
+def _history_before_current(root: Path) -> list[str]:
+    """The activation history without the current version's trailing entries: its last item is what a
+    rollback re-activates."""
+    history, current = _history(root), active_version(root)
+    while history and history[-1] == current:
+        history.pop()
+    return history
+
+
+def rollback_target(root: Path | None = None) -> str | None:
+    """The version `rollback` would re-activate, or None when there is none."""
+    history = _history_before_current(root or models_dir())
+    return history[-1] if history else None
+
+
 def rollback(root: Path | None = None) -> str:
     """Re-activate the version that was active before the current one; returns it."""
     root = root or models_dir()
-    history = _history(root)
-    current = active_version(root)
-    while history and history[-1] == current:
-        history.pop()
+    history = _history_before_current(root)
     if not history:
         raise ModelError(f"no earlier activated version to roll back to in {root}")
     previous = history[-1]
