@@ -79,9 +79,9 @@ def test_openapi_document_lists_every_endpoint(server):
 
     from triage.web import api
 
-    routes = re.findall(r'@blueprint\.(get|post)\("([^"]+)"\)', Path(api.__file__).read_text())
+    routes = re.findall(r'@blueprint\.(get|post|put)\("([^"]+)"\)', Path(api.__file__).read_text())
     assert len(routes) > 20
     for method, route in routes:
-        path = re.sub(r"<version>", "{version}", re.sub(r"<(int:)?\w*id>", "{id}", route))
+        path = re.sub(r"<(\w+)>", r"{\1}", re.sub(r"<(int:)?\w*id>", "{id}", route))
         if path != "/api/v1/openapi.json":
             assert method in doc["paths"].get(path, {}), f"{method.upper()} {path} is not in the OpenAPI document"

@@ -90,9 +90,11 @@ def page(browser, service):
     context.route("**/*", guard)
     context.set_default_timeout(10_000)
     page = context.new_page()
-    expected_refusal = "Failed to load resource: the server responded with a status of 403"  # the 403 tests
+    # the refusals some tests provoke on purpose (a forbidden page, a form with a taken username)
+    expected_refusals = tuple(f"Failed to load resource: the server responded with a status of {status}"
+                              for status in (403, 422))
     page.on("console", lambda m: problems.append(m.text)
-            if m.type == "error" and not m.text.startswith(expected_refusal) else None)
+            if m.type == "error" and not m.text.startswith(expected_refusals) else None)
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.blocked, page.problems = blocked, problems
     yield page
@@ -296,3 +298,37 @@ def test_agency_user_has_no_audit_trail(page, service):
     assert page.locator("nav a:has-text('Jejak audit')").count() == 0
     assert page.goto(service.base + "/audit").status == 403
     assert page.goto(service.base + "/audit/unduh").status == 403
+
+
+def test_coordinator_manages_users_on_the_users_page(page, service):
+    login(page, service, "koordinator")
+    page.click("nav a:has-text('Pengguna')")
+    page.fill("form.tambah-pengguna input[name=username]", "koordinator")
+    page.select_option("form.tambah-pengguna select[name=role]", "auditor")
+    page.click("form.tambah-pengguna button[type=submit]")
+    assert "sudah dipakai" in page.locator("p.pesan").inner_text(), "a taken name is refused in Indonesian"
+    page.fill("form.tambah-pengguna input[name=username]", "pupr.ani")
+    page.select_option("form.tambah-pengguna select[name=role]", "agency")
+    page.select_option("form.tambah-pengguna select[name=agency]", "PUPR")
+    page.fill("form.tambah-pengguna input[name=password]", PASSWORD)
+    page.click("form.tambah-pengguna button[type=submit]")
+    token_field = page.locator("input.token")
+    token = token_field.input_value()
+    assert page.evaluate("() => window.getSelection().toString() || document.activeElement.value") == token
+    assert service.call("GET", "/api/v1/complaints", token)[0] == 200, "the token shown works at once"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "token.png"), full_page=True)
+    page.click("a:has-text('Kembali ke daftar pengguna')")
+    row = page.locator("table.pengguna tr", has_text="pupr.ani")
+    assert "Penghubung instansi · PUPR" in row.inner_text() and "Aktif" in row.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "pengguna.png"), full_page=True)
+    row.locator("button:has-text('Nonaktifkan')").click()
+    assert "dinonaktifkan" in page.locator("p.pesan").inner_text()
+    assert service.call("GET", "/api/v1/complaints", token)[0] == 401, "a disabled user's token stops at once"
+    page.locator("table.pengguna tr", has_text="pupr.ani").locator("button:has-text('Aktifkan kembali')").click()
+    assert page.locator("table.pengguna tr", has_text="koordinator").locator("button:has-text('Nonaktifkan')") \
+        .count() == 0, "no button to lock yourself out"
+    page.click("form.keluar button")
+    login(page, service, "pupr.ani")
+    assert page.locator("nav a:has-text('Pengguna')").count() == 0
+    assert page.goto(service.base + "/pengguna").status == 403, "only coordinators manage users"

@@ -3,6 +3,7 @@
 import getpass
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -168,7 +169,10 @@ def test_audit_prints_json_lines_or_csv_and_rejects_bad_filters(tmp_path):
     assert run("audit", "--action", "complaint", env=env).stdout == ""
     exported = run("audit", "--csv", "--limit", "1", env=env).stdout.splitlines()
     assert exported[0] == "id,at,user,action,complaint_id,detail" and len(exported) == 2 and ",citra," in exported[1]
-    assert run("users", "add", "=1+1", "--role", "auditor", env=env).returncode == 0
+    refused = run("users", "add", "=1+1", "--role", "auditor", env=env)
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "username" in refused.stderr
+    with sqlite3.connect(tmp_path / "audit.db") as db:  # a name stored before names were checked
+        db.execute("UPDATE users SET username = '=1+1' WHERE username = 'citra'")
     assert ",'=1+1," in run("audit", "--csv", "--limit", "1", env=env).stdout, "no formula reaches a spreadsheet"
     bad = run("audit", "--since", "24-11-2026", env=env)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "invalid_since" in bad.stderr

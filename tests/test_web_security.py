@@ -6,7 +6,7 @@ import pytest
 from http_service import PASSWORD, Browserless, Service, set_password, triage
 from sqlalchemy import create_engine, func, select
 
-from triage.store.tables import AuditEvent, Decision
+from triage.store.tables import AuditEvent, Decision, User
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +102,16 @@ def test_logout_needs_the_token_and_ends_the_session(service):
     status, _, _ = client.request("POST", "/keluar", {"csrf_token": client.csrf("/antrean")})
     assert status == 302
     assert client.request("GET", "/antrean")[0] == 302
+
+
+def test_user_forms_need_the_csrf_token(service):
+    client = Browserless(service.base)
+    client.login("koordinator")
+    new_user = {"username": "tamu.palsu", "role": "coordinator"}
+    for form in (new_user, {**new_user, "csrf_token": "forged"}):
+        status, _, body = client.request("POST", "/pengguna", form)
+        assert status == 400 and "csrf_failed" in body
+    with service.engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(User).where(User.username == "tamu.palsu")) == 0
+    status, _, body = client.request("POST", "/pengguna", {**new_user, "csrf_token": client.csrf("/pengguna")})
+    assert status == 200 and "Token API untuk tamu.palsu" in body, "the same form with the page's token works"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit": frozenset({"coordinator", "auditor"}),
     "jobs": frozenset({"coordinator"}),
     "models": frozenset({"coordinator"}),
+    "users": frozenset({"coordinator"}),
 }
 
 
@@ -37,7 +39,13 @@ class Unauthorized(Exception):
 
 
 class AccountError(Exception):
-    """A user command cannot be carried out (unknown role, duplicate name, ...)."""
+    """An account change cannot be carried out; `code` is machine-readable (`user_not_found`, `user_exists`,
+    `invalid_username`, `invalid_role`, `invalid_agency`, `invalid_password`, `cannot_disable_self`)."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class LockedOut(Unauthorized):
@@ -48,6 +56,8 @@ class LockedOut(Unauthorized):
         self.until = until
 
 MIN_PASSWORD_LENGTH = 10
+# Names appear in URLs, logs and CSV exports: letters and digits first, then also . _ @ -
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,79}")
 
 
 @dataclass(frozen=True)
@@ -75,27 +85,30 @@ def _principal(user: User) -> Principal:
 
 
 def add_user(session: Session, username: str, role: str, agency: str | None = None,
-             by: str | None = None) -> tuple[Principal, str]:
+             by: str | None = None, via: str | None = None) -> tuple[Principal, str]:
     """Create a user with one API token; returns (user, token). The token is shown only here. `by` names the
-    operator for the audit trail (here and in the other account changes)."""
+    operator and `via` the way in (cli, api, web) for the audit trail, here and in the other account changes."""
+    if not isinstance(username, str) or not USERNAME.fullmatch(username):
+        raise AccountError("invalid_username", "a username has 2-80 characters: letters or digits first, then "
+                                               "also . _ @ -")
     if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+        raise AccountError("invalid_role", f"unknown role {role!r}; one of {', '.join(ROLES)}")
     if (role == "agency") != bool(agency):
-        raise AccountError("an agency user needs --agency CODE, and only agency users have one")
+        raise AccountError("invalid_agency", "an agency user needs an agency code, and only agency users have one")
     if session.scalar(select(User).where(User.username == username)):
-        raise AccountError(f"user {username!r} exists")
+        raise AccountError("user_exists", f"user {username!r} exists")
     now = utcnow()
     user = User(username=username, role=role, agency=agency, active=True, created_at=now)
     session.add(user)
     session.flush()
     token = _issue_token(session, user, now)
     session.add(AuditEvent(at=now, user_id=user.id, action="user.created",
-                           detail=_by({"role": role, "agency": agency}, by)))
+                           detail=_by({"role": role, "agency": agency}, by, via)))
     return _principal(user), token
 
 
-def _by(detail: dict, by: str | None) -> dict:
-    return {**detail, "by": by} if by else detail
+def _by(detail: dict, by: str | None, via: str | None) -> dict:
+    return {**detail, **({"by": by} if by else {}), **({"via": via} if via else {})}
 
 
 def _issue_token(session: Session, user: User, now) -> str:
@@ -112,25 +125,25 @@ def list_users(session: Session) -> list[User]:
 def _existing(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise AccountError(f"no user {username!r}")
+        raise AccountError("user_not_found", f"no user {username!r}")
     return user
 
 
-def disable_user(session: Session, username: str, by: str | None = None) -> None:
+def disable_user(session: Session, username: str, by: str | None = None, via: str | None = None) -> None:
     """Stop the user: their tokens and web sessions are refused until `enable_user`."""
     user = _existing(session, username)
     user.active = False
-    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.disabled", detail=_by({}, by)))
+    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.disabled", detail=_by({}, by, via)))
 
 
-def enable_user(session: Session, username: str, by: str | None = None) -> None:
+def enable_user(session: Session, username: str, by: str | None = None, via: str | None = None) -> None:
     """Let a disabled user in again (with the tokens and password they had)."""
     user = _existing(session, username)
     user.active = True
-    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.enabled", detail=_by({}, by)))
+    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.enabled", detail=_by({}, by, via)))
 
 
-def replace_token(session: Session, username: str, by: str | None = None) -> str:
+def replace_token(session: Session, username: str, by: str | None = None, via: str | None = None) -> str:
     """Revoke every API token of the user and return a new one (shown only here), e.g. after a leak."""
     user = _existing(session, username)
     revoked = session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
@@ -138,7 +151,7 @@ def replace_token(session: Session, username: str, by: str | None = None) -> str
     now = utcnow()
     token = _issue_token(session, user, now)
     session.add(AuditEvent(at=now, user_id=user.id, action="user.token_replaced",
-                           detail=_by({"revoked": revoked}, by)))
+                           detail=_by({"revoked": revoked}, by, via)))
     return token
 
 
@@ -152,16 +165,16 @@ def authenticate(session: Session, token: str | None) -> Principal:
     return _principal(row.user)
 
 
-def set_password(session: Session, username: str, password: str, by: str | None = None) -> None:
+def set_password(session: Session, username: str, password: str, by: str | None = None, via: str | None = None) -> None:
     """Store a scrypt hash of `password` for the web UI login; clears any lock-out."""
     user = _existing(session, username)
     if user.role == "integration":
-        raise AccountError("integration users use API tokens only; they have no password")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError("invalid_password", "integration users use API tokens only; they have no password")
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError("invalid_password", f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     user.password_hash = generate_password_hash(password, method="scrypt")
     user.failed_logins, user.locked_until = 0, None
-    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.password_set", detail=_by({}, by)))
+    session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.password_set", detail=_by({}, by, via)))
 
 
 def login(session: Session, username: str, password: str) -> Principal:

@@ -473,7 +473,7 @@ def _change_account(change, *args):
 
     try:
         with _sessions().begin() as session:
-            return change(session, *args, by=_operator())
+            return change(session, *args, by=_operator(), via="cli")
     except AccountError as exc:
         _fail(str(exc))
 

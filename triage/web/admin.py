@@ -1,7 +1,8 @@
 """Admin pages in Bahasa Indonesia: queue, complaint detail with decision, bulk accept, dashboard, models,
-audit trail.
+audit trail, users.
 
-Every page calls the same service functions as the JSON API (`triage.complaints`, `triage.model_admin`);
+Every page calls the same service functions as the JSON API (`triage.complaints`, `triage.model_admin`,
+`triage.user_admin`);
 this module only reads forms and query strings and renders templates.
 """
 
@@ -10,10 +11,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, send_from_directory, url_for
 from markupsafe import Markup, escape
 
-from triage import audit, catalogue, deadlines, model_admin
+from triage import audit, catalogue, deadlines, model_admin, user_admin
+from triage.accounts import MIN_PASSWORD_LENGTH, AccountError
 from triage.complaints import AWAITING
 from triage.config import hoax_index_path
 from triage.service import InputError
@@ -43,6 +45,17 @@ AUDIT_ACTIONS = {
     "user.password_set": "Kata sandi diatur", "user.login": "Masuk", "user.login_failed": "Gagal masuk",
     "user.locked": "Akun dikunci", "hoaxes.imported": "Katalog hoaks diimpor",
     "hoaxes.added_from_complaint": "Hoaks dari pengaduan masuk katalog",
+}
+ROLE_NAMES = {"coordinator": "Koordinator", "agency": "Penghubung instansi", "auditor": "Auditor",
+              "integration": "Integrasi (token API saja)"}
+ACCOUNT_ERRORS = {
+    "user_exists": "Nama pengguna itu sudah dipakai.", "user_not_found": "Pengguna tidak ditemukan.",
+    "invalid_username": "Nama pengguna 2–80 karakter: diawali huruf atau angka, lalu boleh juga . _ @ -",
+    "invalid_role": "Pilih peran yang tersedia.",
+    "invalid_agency": "Penghubung instansi perlu instansi yang dikenal; peran lain tidak memakai instansi.",
+    "invalid_password": f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter; pengguna integrasi tidak memakai "
+                        "kata sandi.",
+    "cannot_disable_self": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
 }
 # A retrain report is a standalone file with its own <style>; it may load only its own images.
 REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
@@ -264,3 +277,80 @@ def rollback():
     result = model_admin.rollback(services().sessions, user, services().suggestions.registry_root)
     flash(f"Dikembalikan ke model {result['active']}.")
     return redirect(url_for("admin.models"))
+
+
+def _users_page(user, form: dict, status: int = 200):
+    with services().sessions() as db:
+        users = user_admin.list_users(db, user)
+    return render_template("pengguna.html", user=user, users=users, roles=ROLE_NAMES, form=form,
+                           agencies=_choices("agency"), min_password=MIN_PASSWORD_LENGTH), status
+
+
+def _token_page(user, account: dict, token: str, message: str):
+    """The new token, shown once; never cached."""
+    response = make_response(render_template("token.html", user=user, account=account, token=token, message=message))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@blueprint.get("/pengguna")
+def users():
+    return _users_page(current_principal(), {})
+
+
+@blueprint.post("/pengguna")
+def create_user():
+    user = current_principal()
+    form = {key: request.form.get(key, "").strip() for key in ("username", "role", "agency")}
+    try:
+        with services().sessions.begin() as db:
+            account, token = user_admin.create_user(db, user, {**form, "password": request.form.get("password")},
+                                                    services().suggestions.known_codes("agency"), via="web")
+    except AccountError as exc:
+        flash(ACCOUNT_ERRORS.get(exc.code, exc.message))
+        return _users_page(user, form, 422)
+    agency = f" {account['agency']}" if account["agency"] else ""
+    return _token_page(user, account, token, f"Pengguna {account['username']} dibuat sebagai "
+                                             f"{ROLE_NAMES[account['role']]}{agency}.")
+
+
+def _change_user(change, username: str, *args):
+    """Run one account change from the users page; its error becomes a message on that page."""
+    user = current_principal()
+    try:
+        with services().sessions.begin() as db:
+            return change(db, user, username, *args, via="web")
+    except AccountError as exc:
+        flash(ACCOUNT_ERRORS.get(exc.code, exc.message))
+        return None
+
+
+@blueprint.post("/pengguna/<username>/nonaktifkan")
+def disable_user(username: str):
+    if _change_user(user_admin.disable_user, username):
+        flash(f"{username} dinonaktifkan: token dan sesinya langsung berhenti berlaku.")
+    return redirect(url_for("admin.users"))
+
+
+@blueprint.post("/pengguna/<username>/aktifkan")
+def enable_user(username: str):
+    if _change_user(user_admin.enable_user, username):
+        flash(f"{username} aktif kembali, dengan token dan kata sandi yang dimilikinya.")
+    return redirect(url_for("admin.users"))
+
+
+@blueprint.post("/pengguna/<username>/kata-sandi")
+def set_password(username: str):
+    if _change_user(user_admin.set_password, username, request.form.get("password", "")):
+        flash(f"Kata sandi {username} disimpan.")
+    return redirect(url_for("admin.users"))
+
+
+@blueprint.post("/pengguna/<username>/token")
+def replace_token(username: str):
+    changed = _change_user(user_admin.replace_token, username)
+    if not changed:
+        return redirect(url_for("admin.users"))
+    account, token = changed
+    return _token_page(current_principal(), account, token,
+                       f"Semua token lama {username} dicabut; aplikasi yang memakainya perlu token baru ini.")

@@ -12,7 +12,7 @@ import time
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from triage import audit, catalogue, model_admin
+from triage import audit, catalogue, model_admin, user_admin
 from triage.accounts import Principal, authenticate
 from triage.config import hoax_index_path
 from triage.hoaxes import CatalogueError, normalise_entry
@@ -266,3 +266,55 @@ def retrain_model():
 @blueprint.post("/api/v1/models/rollback")
 def rollback_model():
     return jsonify(model_admin.rollback(services().sessions, principal(), services().suggestions.registry_root))
+
+
+def _known_agencies() -> set[str]:
+    return services().suggestions.known_codes("agency")
+
+
+@blueprint.get("/api/v1/users")
+def list_users():
+    """Users with role, agency and state (coordinator)."""
+    user = principal()
+    with services().sessions() as session:
+        return jsonify({"items": user_admin.list_users(session, user)})
+
+
+@blueprint.post("/api/v1/users")
+def create_user():
+    """A new user and its API token, shown only in this answer."""
+    user, payload = principal(), json_body()
+    with services().sessions.begin() as session:
+        created, token = user_admin.create_user(session, user, payload, _known_agencies(), via="api")
+    return jsonify({"user": created, "token": token}), 201
+
+
+@blueprint.post("/api/v1/users/<username>/disable")
+def disable_user(username: str):
+    user = principal()
+    with services().sessions.begin() as session:
+        return jsonify(user_admin.disable_user(session, user, username, via="api"))
+
+
+@blueprint.post("/api/v1/users/<username>/enable")
+def enable_user(username: str):
+    user = principal()
+    with services().sessions.begin() as session:
+        return jsonify(user_admin.enable_user(session, user, username, via="api"))
+
+
+@blueprint.post("/api/v1/users/<username>/token")
+def replace_token(username: str):
+    """Revoke every token of the user; the new one is shown only in this answer."""
+    user = principal()
+    with services().sessions.begin() as session:
+        changed, token = user_admin.replace_token(session, user, username, via="api")
+    return jsonify({"user": changed, "token": token})
+
+
+@blueprint.put("/api/v1/users/<username>/password")
+def set_password(username: str):
+    user, payload = principal(), json_body()
+    password = payload.get("password") if isinstance(payload, dict) else None
+    with services().sessions.begin() as session:
+        return jsonify(user_admin.set_password(session, user, username, password, via="api"))

@@ -7,7 +7,7 @@ from flask import Flask, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from triage.accounts import Forbidden, Unauthorized
+from triage.accounts import AccountError, Forbidden, Unauthorized
 from triage.complaints import Conflict, NotFound
 from triage.model import ModelError
 from triage.model_admin import RetrainRunning
@@ -39,6 +39,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InputError)
     def invalid(exc: InputError):
         status = {"invalid_json": 400, "unsupported_media_type": 415}.get(exc.code, 422)
+        return error(status, exc.code, exc.message)
+
+    @app.errorhandler(AccountError)
+    def account_error(exc: AccountError):
+        status = {"user_not_found": 404, "user_exists": 409, "invalid_body": 400}.get(exc.code, 422)
         return error(status, exc.code, exc.message)
 
     @app.errorhandler(Unauthorized)

@@ -21,6 +21,7 @@ ERRORS = {"400": _error("malformed JSON"), "401": _error("missing or invalid tok
 
 ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 VERSION = {"name": "version", "in": "path", "required": True, "schema": {"type": "string"}}
+USERNAME = {"name": "username", "in": "path", "required": True, "schema": {"type": "string"}}
 
 CANDIDATE = {"type": "object", "properties": {"code": {"type": "string"}, "name": {"type": "string"},
                                               "probability": {"type": "number"}}}
@@ -50,6 +51,15 @@ COMPLAINT = {"type": "object", "properties": {
     "overdue": {"type": "boolean"}, "category": {"type": "string"}, "agency": {"type": "string"},
     "misinformation": {"type": "boolean", "nullable": True}, "flagged": {"type": "boolean"},
     "revision": {"type": "integer"}, "suggestion": {"$ref": "#/components/schemas/Suggestion"}}}
+USER = {"type": "object", "properties": {
+    "username": {"type": "string"}, "role": {"type": "string", "enum": ["coordinator", "agency", "auditor", "integration"]},
+    "agency": {"type": "string", "nullable": True}, "active": {"type": "boolean"}, "has_password": {"type": "boolean"},
+    "locked_until": {"type": "string", "format": "date-time", "nullable": True},
+    "created_at": {"type": "string", "format": "date-time"},
+    "last_login": {"type": "string", "format": "date-time", "nullable": True},
+    "tokens": {"type": "integer", "description": "API tokens not revoked"}}}
+USER_WITH_TOKEN = {"type": "object", "properties": {"user": {"$ref": "#/components/schemas/User"},
+                                                    "token": {"type": "string", "description": "shown only here"}}}
 
 OPENAPI = {
     "openapi": "3.0.3",
@@ -61,6 +71,7 @@ OPENAPI = {
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
                 "code": {"type": "string"}, "message": {"type": "string"}}}}},
             "Suggestion": SUGGESTION, "NewComplaint": NEW_COMPLAINT, "Complaint": COMPLAINT,
+            "User": USER, "UserWithToken": USER_WITH_TOKEN,
         },
     },
     "security": [{"bearer": []}],
@@ -190,5 +201,36 @@ OPENAPI = {
                 "type": "object", "properties": {"reason": {"type": "string"}}}}}},
             "responses": {"202": {"description": "started"}, "409": _error("a retrain is already running"),
                           **ERRORS}}},
+        "/api/v1/users": {
+            "get": {"summary": "users with role, agency, state, last login and live token count (coordinator)",
+                    "responses": {"200": {"description": "items", "content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"items": {"type": "array", "items": {
+                            "$ref": "#/components/schemas/User"}}}}}}}, **ERRORS}},
+            "post": {"summary": "create a user (coordinator); the API token is shown only in this answer; an agency "
+                                "user needs a known agency code; integration users have no password",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                         "type": "object", "required": ["username", "role"], "properties": {
+                             "username": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._@-]{1,79}$"},
+                             "role": {"type": "string"}, "agency": {"type": "string"},
+                             "password": {"type": "string", "minLength": 10}}}}}},
+                     "responses": {"201": _json("UserWithToken"), "409": _error("username taken"), **ERRORS}}},
+        "/api/v1/users/{username}/disable": {"post": {
+            "summary": "disable a user: their tokens and web sessions stop at once (coordinator; not yourself)",
+            "parameters": [USERNAME],
+            "responses": {"200": _json("User"), "404": _error("no such user"), **ERRORS}}},
+        "/api/v1/users/{username}/enable": {"post": {
+            "summary": "let a disabled user in again, with the tokens and password they had (coordinator)",
+            "parameters": [USERNAME],
+            "responses": {"200": _json("User"), "404": _error("no such user"), **ERRORS}}},
+        "/api/v1/users/{username}/token": {"post": {
+            "summary": "revoke every API token of the user and return a new one, shown only here (coordinator)",
+            "parameters": [USERNAME],
+            "responses": {"200": _json("UserWithToken"), "404": _error("no such user"), **ERRORS}}},
+        "/api/v1/users/{username}/password": {"put": {
+            "summary": "set the user's web password (at least 10 characters); clears a lock-out (coordinator)",
+            "parameters": [USERNAME],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["password"], "properties": {"password": {"type": "string"}}}}}},
+            "responses": {"200": _json("User"), "404": _error("no such user"), **ERRORS}}},
     },
 }

@@ -29,6 +29,11 @@
   }
 
   document.querySelectorAll("[data-pick]").forEach((b) => b.addEventListener("click", () => pick(b.dataset.pick)));
+  // A new API token: selected as soon as it has focus, ready for Ctrl+C.
+  document.querySelectorAll("[data-pilih-semua]").forEach((field) => {
+    field.addEventListener("focus", () => field.select());
+    if (document.activeElement === field) field.select();
+  });
   const helpButton = document.querySelector("[data-help]");
   const help = document.getElementById("bantuan");
   if (helpButton && help) helpButton.addEventListener("click", () => help.showModal());
