@@ -332,3 +332,25 @@ def test_coordinator_manages_users_on_the_users_page(page, service):
     login(page, service, "pupr.ani")
     assert page.locator("nav a:has-text('Pengguna')").count() == 0
     assert page.goto(service.base + "/pengguna").status == 403, "only coordinators manage users"
+
+
+def test_coordinator_records_a_phone_complaint_once(page, service):
+    login(page, service, "koordinator")
+    page.click("nav a:has-text('Pengaduan baru')")
+    page.click("button:has-text('Simpan dan minta saran')")
+    assert page.url.endswith("/pengaduan/baru"), "an empty text is refused by the browser before sending"
+    text = "Lampu jalan di gang 7 mati sudah dua minggu, gelap dan rawan kalau malam"
+    page.fill("textarea[name=text]", text)
+    page.fill("input[name=district]", "Kota Lama")
+    page.fill("input[name=reporter]", "Ibu Sri")
+    sent = page.evaluate("() => Object.fromEntries(new FormData(document.querySelector('form.pengaduan-baru')))")
+    page.click("button:has-text('Simpan dan minta saran')")
+    assert "diterima dan diberi saran" in page.locator("p.pesan").inner_text()
+    stored_url = page.url
+    assert "Lampu jalan di gang 7" in page.inner_text("main") and page.locator("[data-pick='1']").count() == 1
+    again = page.request.post(service.base + "/pengaduan/baru", form=sent)  # a double click sends the form twice
+    assert again.url == stored_url and "sudah tercatat" in again.text(), "the id drawn with the form stores it once"
+    with service.engine.connect() as connection:
+        rows = list(connection.execute(select(Complaint).where(Complaint.text_original == text)))
+    assert len(rows) == 1 and rows[0].channel == "phone" and rows[0].reporter_confidential is True
+    assert rows[0].reporter == "Ibu Sri" and rows[0].external_id.startswith("MANUAL-")

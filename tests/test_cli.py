@@ -182,3 +182,33 @@ def fit_model(frame):
     from triage.model import TriageModel
 
     return TriageModel().fit(frame.text, frame.category, frame.agency, frame.misinformation)
+
+
+def test_ingest_stores_a_file_once_and_names_refused_rows(tmp_path, model_registry, database_url):
+    from sqlalchemy import create_engine, select
+
+    from triage.store.tables import AuditEvent, Complaint
+
+    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": database_url}
+    source = tmp_path / "ekspor.csv"
+    pd.DataFrame({"nomor": ["LPR-1", "LPR-2", "LPR-3", "LPR-4"],
+                  "isi": ["Jalan di depan pasar berlubang besar, motor sering jatuh", "Sampah TPS menumpuk seminggu",
+                          "", "Lampu PJU mati"],
+                  "channel": ["sms", "", "web", "faks"], "reporter_confidential": ["ya", "", "", ""]}
+                 ).to_csv(source, index=False)
+    first = run("ingest", source, "--id-col", "nomor", "--text-col", "isi", "--channel", "phone", env=env)
+    assert first.returncode == 2, "refused rows make the exit code 2"
+    assert json.loads(first.stdout) == {"rows": 4, "stored": 2, "known": 0, "refused": 2}
+    assert [line.split(": ")[2:4] for line in first.stderr.splitlines()] == [
+        [f"{source} row 3", "invalid_text"], [f"{source} row 4", "invalid_channel"]], "one line per refused row"
+    again = run("ingest", source, "--id-col", "nomor", "--text-col", "isi", env=env)
+    assert json.loads(again.stdout) == {"rows": 4, "stored": 0, "known": 2, "refused": 2}, "idempotent on the id"
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        stored = {c.external_id: c.channel for c in connection.execute(select(Complaint))}
+        events = list(connection.execute(select(AuditEvent).where(AuditEvent.action == "complaint.ingested")))
+    engine.dispose()
+    assert stored == {"LPR-1": "sms", "LPR-2": "phone"}, "an empty channel cell takes --channel"
+    assert [(e.user_id, e.detail["via"], e.detail["by"]) for e in events] == [(None, "cli", getpass.getuser())] * 2
+    missing = run("ingest", source, env=env)
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "'external_id', 'text'" in missing.stderr

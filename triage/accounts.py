@@ -62,7 +62,7 @@ USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{1,79}")
 
 @dataclass(frozen=True)
 class Principal:
-    id: int
+    id: int | None  # None: the command line, acting without an account (its events name the OS user)
     username: str
     role: str
     agency: str | None
@@ -73,7 +73,7 @@ class Principal:
 
 
 # Whoever runs the command line already holds the database; it reads the audit trail as an auditor would.
-COMMAND_LINE = Principal(0, "cli", "auditor", None)
+COMMAND_LINE = Principal(None, "cli", "auditor", None)
 
 
 def _hash(token: str) -> str:

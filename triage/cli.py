@@ -228,6 +228,74 @@ def _reclassify_pending(model_dir: str | None, since: str | None, dry_run: bool)
     click.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
 
+INGEST_FIELDS = ("external_id", "text", "channel", "district", "received_at", "reporter", "reporter_confidential")
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("--id-col", default="external_id", show_default=True, help="column with the complaint's own id "
+              "(LAPOR! tracking number); a complaint already stored under it is left as it is")
+@click.option("--text-col", default="text", show_default=True)
+@click.option("--channel", "default_channel", default="web", show_default=True,
+              help="channel of rows without a channel column value (web, sms, social, email, phone, other)")
+@click.option("--model", "model_dir", type=click.Path(), help="model directory (default: the active model)")
+@click.option("--no-catalogue", is_flag=True, help="do not match against the known-hoax catalogue (TRIAGE_HOAX_INDEX)")
+def ingest(input_path, id_col, text_col, default_channel, model_dir, no_catalogue) -> None:
+    """Store the complaints of INPUT (CSV, JSON Lines or Parquet; '-' reads CSV from stdin) in the database with
+    their suggestions, as POST /api/v1/complaints does: idempotent on the id column. Optional columns: channel,
+    district, received_at, reporter, reporter_confidential. A refused row is named on stderr (exit 2) and the
+    others are stored; prints a JSON summary."""
+    from triage.accounts import Principal
+    from triage.batch import BatchError, read_chunks
+    from triage.complaints import CHANNELS, MAX_BATCH, ComplaintService
+    from triage.config import hoax_index_path
+    from triage.hoaxes import CatalogueMatcher
+    from triage.service import InputError, SuggestionService
+
+    if default_channel not in CHANNELS:
+        _fail(f"--channel {default_channel!r}: one of {', '.join(CHANNELS)}")
+    suggestions = SuggestionService(_load(model_dir),
+                                    catalogue=None if no_catalogue else CatalogueMatcher(hoax_index_path()))
+    service, sessions = ComplaintService(suggestions), _sessions()
+    operator = Principal(None, _operator(), "integration", None)
+    renames = {id_col: "external_id", text_col: "text"}
+    counts, row = {"rows": 0, "stored": 0, "known": 0, "refused": 0}, 0
+    try:
+        for chunk in read_chunks(input_path, MAX_BATCH):
+            chunk = chunk.rename(columns=renames)
+            missing = [name for name, given in (("external_id", id_col), ("text", text_col)) if name not in chunk]
+            if missing:
+                _fail(f"{input_path}: no column {', '.join(repr(c) for c in missing)} (see --id-col, --text-col)")
+            items = [_ingest_item(record, default_channel)
+                     for record in chunk[[c for c in INGEST_FIELDS if c in chunk]].to_dict("records")]
+            for result in service.ingest_each(sessions, operator, items):
+                row += 1
+                if isinstance(result, InputError):
+                    counts["refused"] += 1
+                    click.echo(f"triage: error: {input_path} row {row}: {result.code}: {result.message}", err=True)
+                else:
+                    counts["stored" if result["created"] else "known"] += 1
+    except BatchError as exc:
+        _fail(str(exc))
+    if row == 0:
+        _fail(f"{input_path}: no rows")
+    counts["rows"] = row
+    click.echo(json.dumps(counts))
+    if counts["refused"]:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _ingest_item(record: dict, default_channel: str) -> dict:
+    """A file row (all strings) as the API's complaint object: empty cells are absent, yes/no as booleans."""
+    item = {key: value for key, value in record.items() if value != ""}
+    item.setdefault("channel", default_channel)
+    confidential = item.get("reporter_confidential")
+    if confidential is not None:
+        answers = {"true": True, "1": True, "ya": True, "false": False, "0": False, "tidak": False}
+        item["reporter_confidential"] = answers.get(confidential.strip().lower(), confidential)
+    return item
+
+
 def _active_dir() -> Path:
     try:
         return registry.active_dir()

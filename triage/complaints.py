@@ -49,6 +49,8 @@ class Conflict(Exception):
 
 
 def _audit(session: Session, principal: Principal | None, action: str, complaint_id: int | None, **detail) -> None:
+    if principal is not None and principal.id is None:  # the command line: no account; name the OS user
+        detail = {**detail, "via": "cli", "by": principal.username}
     session.add(AuditEvent(at=utcnow(), user_id=principal.id if principal else None, action=action,
                            complaint_id=complaint_id, detail=detail))
 
@@ -130,11 +132,28 @@ class ComplaintService:
         if not items or len(items) > MAX_BATCH:
             raise InputError("invalid_batch_size", f"send 1 to {MAX_BATCH} complaints per request")
         valid = [self._validate_item(item, i if isinstance(payload, list) else None) for i, item in enumerate(items)]
-        scored = self.suggestions.suggest_many([v["text"] for v in valid], [v["district"] for v in valid])
-        results = []
-        for item, suggestion in zip(valid, scored):
-            results.append(self._store_one(session_factory, principal, item, suggestion))
+        results = self._score_and_store(session_factory, principal, valid)
         return results, any(r["created"] for r in results)
+
+    def ingest_each(self, session_factory, principal: Principal, items: list) -> list[dict | InputError]:
+        """Like `ingest` for file imports: each item stands alone, so a refused one comes back as its InputError
+        (in its place) and the others are stored."""
+        principal.require("ingest")
+        checked: list[dict | InputError] = []
+        for item in items:
+            try:
+                checked.append(self._validate_item(item, None))
+            except InputError as exc:
+                checked.append(exc)
+        stored = iter(self._score_and_store(session_factory, principal,
+                                            [c for c in checked if not isinstance(c, InputError)]))
+        return [c if isinstance(c, InputError) else next(stored) for c in checked]
+
+    def _score_and_store(self, session_factory, principal: Principal, valid: list[dict]) -> list[dict]:
+        if not valid:
+            return []
+        scored = self.suggestions.suggest_many([v["text"] for v in valid], [v["district"] for v in valid])
+        return [self._store_one(session_factory, principal, item, suggestion) for item, suggestion in zip(valid, scored)]
 
     def _store_one(self, session_factory, principal: Principal, item: dict, suggestion: dict) -> dict:
         try:

@@ -1,5 +1,5 @@
-"""Admin pages in Bahasa Indonesia: queue, complaint detail with decision, bulk accept, dashboard, models,
-audit trail, users.
+"""Admin pages in Bahasa Indonesia: queue, complaint detail with decision, new complaint, bulk accept,
+dashboard, models, audit trail, users.
 
 Every page calls the same service functions as the JSON API (`triage.complaints`, `triage.model_admin`,
 `triage.user_admin`);
@@ -9,6 +9,7 @@ this module only reads forms and query strings and renders templates.
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, datetime
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, send_from_directory, url_for
@@ -17,7 +18,7 @@ from markupsafe import Markup, escape
 from triage import audit, catalogue, deadlines, model_admin, user_admin
 from triage.accounts import MIN_PASSWORD_LENGTH, AccountError
 from triage.complaints import AWAITING
-from triage.config import hoax_index_path
+from triage.config import hoax_index_path, max_text_chars
 from triage.service import InputError
 from triage.web import charts
 from triage.web.auth import current_principal
@@ -31,6 +32,8 @@ BULK_REASONS = {"needs_verification": "perlu verifikasi misinformasi", "not_awai
                 "no_suggestion": "tanpa saran", "below_threshold": "di bawah ambang", "not_found": "tidak ditemukan",
                 "conflict": "diubah pengguna lain"}
 DEFAULT_BULK_THRESHOLD = 0.9
+CHANNEL_NAMES = {"phone": "Telepon", "other": "Surat / datang langsung / lainnya", "email": "Surel",
+                 "sms": "SMS 1708", "social": "Media sosial", "web": "Situs web LAPOR!"}
 AUDIT_GROUPS = {"complaint": "Pengaduan", "model": "Model", "user": "Pengguna", "job": "Klasifikasi ulang berkas",
                 "hoaxes": "Katalog hoaks", "queue": "Antrean"}
 AUDIT_ACTIONS = {
@@ -57,6 +60,8 @@ ACCOUNT_ERRORS = {
                         "kata sandi.",
     "cannot_disable_self": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
 }
+INTAKE_ERRORS = {"invalid_text": "isi pengaduan masih kosong.", "text_too_long": "isi pengaduan terlalu panjang.",
+                 "invalid_received_at": "waktu diterima tidak terbaca.", "invalid_channel": "pilih saluran."}
 # A retrain report is a standalone file with its own <style>; it may load only its own images.
 REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
@@ -149,6 +154,39 @@ def detail(complaint_id: int):
     return render_template("detail.html", user=user, c=complaint, s=complaint["suggestion"], similar=similar,
                            around=around, args=args, status_names=STATUS_NAMES,
                            agencies=_choices("agency"), categories=_choices("category"))
+
+
+def _new_complaint_page(user, form: dict, status: int = 200):
+    return render_template("baru.html", user=user, form=form, channels=CHANNEL_NAMES,
+                           max_chars=max_text_chars()), status
+
+
+@blueprint.get("/pengaduan/baru")
+def new_complaint_form():
+    user = current_principal()
+    user.require("ingest")
+    # The id is fixed when the form is drawn, so sending it twice stores one complaint.
+    return _new_complaint_page(user, {"external_id": f"MANUAL-{uuid.uuid4().hex[:12].upper()}", "channel": "phone",
+                                      "reporter_confidential": True})
+
+
+@blueprint.post("/pengaduan/baru")
+def new_complaint():
+    user = current_principal()
+    form = {key: request.form.get(key, "").strip() for key in ("external_id", "text", "channel", "district",
+                                                                "received_at", "reporter")}
+    form["reporter_confidential"] = request.form.get("reporter_confidential") == "1"
+    item = {key: value for key, value in form.items() if value != ""}
+    try:
+        (result,), _ = services().complaints.ingest(services().sessions, user, item)
+    except InputError as exc:
+        flash(f"Pengaduan belum disimpan: {INTAKE_ERRORS.get(exc.code, exc.message)}")
+        return _new_complaint_page(user, form, 422)
+    if result["created"]:
+        flash(f"Pengaduan #{result['id']} diterima dan diberi saran; silakan tinjau.")
+    else:
+        flash(f"Pengaduan ini sudah tercatat sebagai #{result['id']}.")
+    return redirect(url_for("admin.detail", complaint_id=result["id"]))
 
 
 @blueprint.post("/pengaduan/<int:complaint_id>/keputusan")
