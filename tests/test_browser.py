@@ -16,7 +16,7 @@ import pytest
 from http_service import Service, set_password, triage
 from sqlalchemy import create_engine, select
 
-from triage.store.tables import Complaint, Decision
+from triage.store.tables import AuditEvent, Complaint, Decision
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -354,3 +354,27 @@ def test_coordinator_records_a_phone_complaint_once(page, service):
         rows = list(connection.execute(select(Complaint).where(Complaint.text_original == text)))
     assert len(rows) == 1 and rows[0].channel == "phone" and rows[0].reporter_confidential is True
     assert rows[0].reporter == "Ibu Sri" and rows[0].external_id.startswith("MANUAL-")
+
+
+def test_a_liaison_changes_their_own_password(page, service):
+    triage(service.env, "users", "add", "dlh.sandi", "--role", "agency", "--agency", "DLH")
+    set_password(service.env, "dlh.sandi", PASSWORD)
+    login(page, service, "dlh.sandi")
+    page.click("header a:has-text('dlh.sandi')")
+    new = "sandi-baru-milik-sendiri"
+    for current, repeat, message in [("salah-sekali-123", new, "sekarang salah"), (PASSWORD, new + "x", "tidak sama"),
+                                     (PASSWORD, new, "sudah diganti")]:
+        page.fill("input[name=current_password]", current)
+        page.fill("input[name=new_password]", new)
+        page.fill("input[name=repeat_password]", repeat)
+        page.click("button:has-text('Ganti kata sandi')")
+        assert message in page.locator("p.pesan").inner_text()
+    page.click("form.keluar button")
+    page.fill("input[name=username]", "dlh.sandi")
+    page.fill("input[name=password]", new)
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/masuk" not in url)
+    with service.engine.connect() as connection:
+        event = connection.execute(select(AuditEvent).where(AuditEvent.action == "user.password_set")
+                                   .order_by(AuditEvent.id.desc())).first()
+    assert event.detail == {"by": "dlh.sandi", "via": "web"}

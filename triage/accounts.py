@@ -177,6 +177,16 @@ def set_password(session: Session, username: str, password: str, by: str | None 
     session.add(AuditEvent(at=utcnow(), user_id=user.id, action="user.password_set", detail=_by({}, by, via)))
 
 
+def change_own_password(session: Session, principal: Principal, current: str, new: str) -> None:
+    """A user replaces their own web password, proving they know the current one."""
+    user = session.get(User, principal.id)
+    if user is None or not user.password_hash or not check_password_hash(user.password_hash, current or ""):
+        raise AccountError("wrong_password", "the current password is not right")
+    if new == current:
+        raise AccountError("invalid_password", "the new password must differ from the current one")
+    set_password(session, user.username, new, by=user.username, via="web")
+
+
 def login(session: Session, username: str, password: str) -> Principal:
     """The user for a correct username + password. Every failure is the same Unauthorized (no hint
     whether the name exists); after `TRIAGE_LOGIN_MAX_FAILURES` failures in a row the account is

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from triage.accounts import LockedOut, Principal, Unauthorized, active_principal, login
+from triage.accounts import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    LockedOut,
+    Principal,
+    Unauthorized,
+    active_principal,
+    change_own_password,
+    login,
+)
+from triage.deadlines import LOCAL
 from triage.web.common import services
 
 blueprint = Blueprint("auth", __name__)
@@ -36,7 +47,8 @@ def login_page():
             try:
                 user = login(db, request.form.get("username", "").strip(), request.form.get("password", ""))
             except LockedOut as exc:
-                error = f"Terlalu banyak percobaan gagal. Akun dikunci sampai {exc.until:%H:%M} UTC."
+                until = exc.until.replace(tzinfo=UTC).astimezone(LOCAL)
+                error = f"Terlalu banyak percobaan gagal. Akun dikunci sampai pukul {until:%H.%M} WIB."
             except Unauthorized:
                 error = "Nama pengguna atau kata sandi salah."
         if error is None:
@@ -51,3 +63,27 @@ def login_page():
 def logout():
     session.clear()
     return redirect(url_for("auth.login_page"))
+
+
+@blueprint.get("/akun")
+def account():
+    return render_template("akun.html", user=current_principal(), min_password=MIN_PASSWORD_LENGTH)
+
+
+@blueprint.post("/akun/kata-sandi")
+def change_password():
+    user = current_principal()
+    new = request.form.get("new_password", "")
+    if new != request.form.get("repeat_password", ""):
+        flash("Kata sandi baru dan ulangannya tidak sama.")
+        return redirect(url_for("auth.account"))
+    try:
+        with services().sessions.begin() as db:
+            change_own_password(db, user, request.form.get("current_password", ""), new)
+    except AccountError as exc:
+        flash({"wrong_password": "Kata sandi sekarang salah.",
+               "invalid_password": f"Kata sandi baru minimal {MIN_PASSWORD_LENGTH} karakter dan berbeda dari yang "
+                                   "sekarang."}.get(exc.code, exc.message))
+        return redirect(url_for("auth.account"))
+    flash("Kata sandi Anda sudah diganti.")
+    return redirect(url_for("auth.account"))
