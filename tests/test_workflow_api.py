@@ -65,6 +65,21 @@ def test_ingest_a_list_and_reject_bad_items(service):
                                 [{"external_id": "ok-1", "text": TRASH}, {"external_id": "bad", "text": ""}])
     assert (status, body["error"]["code"]) == (422, "invalid_text") and "item 1" in body["error"]["message"]
     assert count(service, Complaint, Complaint.external_id == "ok-1") == 0, "a rejected batch stores nothing"
+    for field, code in (("reporter", "invalid_reporter"), ("district", "invalid_district")):
+        status, body = ingest(service, "long-1", TRASH, **{field: "x" * 300})
+        assert (status, body["error"]["code"]) == (422, code), "too long for its column: refused, not a 500"
+
+
+def test_a_list_repeating_known_and_new_ids_stores_each_once(service):
+    _, first = ingest(service, "mix-known", ROAD)
+    items = [{"external_id": key, "text": TRASH} for key in ("mix-new", "mix-known", "mix-new")]
+    status, body = service.call("POST", "/api/v1/complaints", service.tokens["integrasi"], items)
+    assert status == 201 and [b["created"] for b in body] == [True, False, False]
+    assert body[1]["id"] == first["id"] and body[1]["suggestion"] == first["suggestion"]
+    assert body[0]["id"] == body[2]["id"] and body[0]["suggestion"]["agency_top"][0]["code"] == "DLH"
+    assert count(service, Complaint, Complaint.external_id.in_(["mix-new", "mix-known"])) == 2
+    assert count(service, AuditEvent, AuditEvent.action == "complaint.ingested",
+                 AuditEvent.complaint_id == body[0]["id"]) == 1
 
 
 def test_parallel_ingests_of_one_external_id_make_one_complaint(service):

@@ -112,13 +112,15 @@ class ComplaintService:
         if not isinstance(confidential, bool):
             raise InputError("invalid_reporter_confidential", f"{where}'reporter_confidential' must be true/false")
         reporter = item.get("reporter")
-        if reporter is not None and not isinstance(reporter, str):
-            raise InputError("invalid_reporter", f"{where}'reporter' must be a string")
+        if reporter is not None and (not isinstance(reporter, str) or len(reporter) > 255):
+            raise InputError("invalid_reporter", f"{where}'reporter' must be a string (≤ 255)")
         try:
             text, district = self.suggestions.validate(item)
             received = parse_time(item.get("received_at"), "received_at") or utcnow()
         except InputError as exc:
             raise InputError(exc.code, where + exc.message) from exc
+        if district is not None and len(district) > 120:
+            raise InputError("invalid_district", f"{where}'district' must be at most 120 characters")
         return {"external_id": external_id.strip(), "channel": channel, "text": text, "district": district,
                 "received_at": received, "reporter": reporter, "reporter_confidential": confidential}
 
@@ -150,10 +152,44 @@ class ComplaintService:
         return [c if isinstance(c, InputError) else next(stored) for c in checked]
 
     def _score_and_store(self, session_factory, principal: Principal, valid: list[dict]) -> list[dict]:
+        """Score the items, then store them in one transaction (one by one if a parallel request stored one of
+        the same external ids in between)."""
         if not valid:
             return []
         scored = self.suggestions.suggest_many([v["text"] for v in valid], [v["district"] for v in valid])
-        return [self._store_one(session_factory, principal, item, suggestion) for item, suggestion in zip(valid, scored)]
+        try:
+            with session_factory.begin() as session:
+                return self._store_batch(session, principal, valid, scored)
+        except IntegrityError:
+            return [self._store_one(session_factory, principal, item, suggestion)
+                    for item, suggestion in zip(valid, scored)]
+
+    def _store_batch(self, session: Session, principal: Principal, items: list[dict], scored: list[dict]) -> list[dict]:
+        """New complaints inserted together (one flush for the complaints, one for their suggestions and audit
+        events); ids already stored, or repeated within the batch, answer with the complaint they name."""
+        known = {c.external_id: c for c in session.scalars(
+            select(Complaint).where(Complaint.external_id.in_({item["external_id"] for item in items})))}
+        latest = self._latest_many(session, [c.id for c in known.values()])
+        created: dict[str, tuple[Complaint, dict, dict]] = {}  # external id -> (new row, its item, its suggestion)
+        for item, suggestion in zip(items, scored):
+            if item["external_id"] not in known and item["external_id"] not in created:
+                created[item["external_id"]] = (self._complaint_row(item, suggestion), item, suggestion)
+        session.add_all(complaint for complaint, _, _ in created.values())
+        session.flush()
+        for complaint, item, suggestion in created.values():
+            latest[complaint.id] = self._suggestion_row(complaint.id, suggestion, complaint.created_at)
+            session.add(latest[complaint.id])
+            _audit(session, principal, "complaint.ingested", complaint.id, channel=item["channel"],
+                   model_version=suggestion["model_version"])
+        session.flush()
+        results, reported = [], set()
+        for item in items:
+            external_id = item["external_id"]
+            complaint = created[external_id][0] if external_id in created else known[external_id]
+            first = external_id in created and external_id not in reported
+            reported.add(external_id)
+            results.append(self._result(complaint, latest.get(complaint.id), created=first))
+        return results
 
     def _store_one(self, session_factory, principal: Principal, item: dict, suggestion: dict) -> dict:
         try:
@@ -169,23 +205,26 @@ class ComplaintService:
                 return self._ingest_result(session, existing, created=False)
 
     def _new_complaint(self, session: Session, principal: Principal, item: dict, suggestion: dict) -> Complaint:
-        now = utcnow()
+        complaint = self._complaint_row(item, suggestion)
+        session.add(complaint)
+        session.flush()
+        session.add(self._suggestion_row(complaint.id, suggestion, complaint.created_at))
+        _audit(session, principal, "complaint.ingested", complaint.id, channel=item["channel"],
+               model_version=suggestion["model_version"])
+        return complaint
+
+    @staticmethod
+    def _complaint_row(item: dict, suggestion: dict) -> Complaint:
         flag = bool(suggestion["misinformation"]["flag"])
         top_agency = suggestion.get("agency_top", [{}])[0]
         top_category = suggestion.get("category_top", [{}])[0]
-        complaint = Complaint(
+        return Complaint(
             external_id=item["external_id"], channel=item["channel"], district=item["district"],
             text_masked=mask_pii(item["text"]).strip(), text_original=item["text"], reporter=item["reporter"],
             reporter_confidential=item["reporter_confidential"],
             status="needs_verification" if flag else "pending_review", received_at=item["received_at"],
-            created_at=now, due_at=deadlines.routing_due(item["received_at"]), flagged=flag,
+            created_at=utcnow(), due_at=deadlines.routing_due(item["received_at"]), flagged=flag,
             suggested_agency=top_agency.get("code"), suggested_category=top_category.get("code"), revision=0)
-        session.add(complaint)
-        session.flush()
-        session.add(self._suggestion_row(complaint.id, suggestion, now))
-        _audit(session, principal, "complaint.ingested", complaint.id, channel=item["channel"],
-               model_version=suggestion["model_version"])
-        return complaint
 
     @staticmethod
     def _suggestion_row(complaint_id: int, suggestion: dict, now: datetime) -> Suggestion:
@@ -205,7 +244,10 @@ class ComplaintService:
                               .order_by(Suggestion.id.desc()).limit(1))
 
     def _ingest_result(self, session: Session, complaint: Complaint, created: bool) -> dict:
-        latest = self._latest(session, complaint.id)
+        return self._result(complaint, self._latest(session, complaint.id), created)
+
+    @staticmethod
+    def _result(complaint: Complaint, latest: Suggestion | None, created: bool) -> dict:
         return {"id": complaint.id, "external_id": complaint.external_id, "status": complaint.status,
                 "created": created, "suggestion": suggestion_view(latest) if latest else None}
 
