@@ -378,3 +378,13 @@ def test_a_liaison_changes_their_own_password(page, service):
         event = connection.execute(select(AuditEvent).where(AuditEvent.action == "user.password_set")
                                    .order_by(AuditEvent.id.desc())).first()
     assert event.detail == {"by": "dlh.sandi", "via": "web"}
+
+
+def test_queue_downloads_what_it_shows_as_csv(page, service):
+    login(page, service, "dlh")
+    shown = {int(text.lstrip("#")) for text in page.locator("table.antrean td.cuplikan > a").all_inner_texts()}
+    with page.expect_download() as download:
+        page.click("form.saring a:has-text('Unduh CSV')")
+    rows = list(csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines()))
+    assert shown and {int(r["id"]) for r in rows} == shown, "the file holds the queue as filtered on the page"
+    assert {r["agency"] or r["suggested_agency"] for r in rows} == {"DLH"}

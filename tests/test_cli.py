@@ -212,3 +212,10 @@ def test_ingest_stores_a_file_once_and_names_refused_rows(tmp_path, model_regist
     assert [(e.user_id, e.detail["via"], e.detail["by"]) for e in events] == [(None, "cli", getpass.getuser())] * 2
     missing = run("ingest", source, env=env)
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "'external_id', 'text'" in missing.stderr
+
+    exported = run("export-complaints", "-o", tmp_path / "antrean.csv", "--search", "sampah", env=env)
+    assert exported.returncode == 0, exported.stderr
+    rows = pd.read_csv(tmp_path / "antrean.csv", dtype=str, keep_default_na=False)
+    assert rows.external_id.tolist() == ["LPR-2"] and rows.channel.tolist() == ["phone"]
+    bad = run("export-complaints", "--received-from", "kemarin", env=env)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "invalid_received_from" in bad.stderr

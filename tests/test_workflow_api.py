@@ -337,3 +337,24 @@ def test_access_log_lines_are_json_without_complaint_text(service):
     assert request["status"] == 200 and request["method"] == "POST" and request["user_id"]
     assert "duration_ms" in request
     assert not any("Sampah" in json.dumps(line) for line in lines)
+
+
+def test_complaints_export_as_csv_respects_roles_and_hides_reporters(service):
+    text = "=HYPERLINK(\"http://x\") sampah di TPS pasar menumpuk sudah seminggu tidak diangkut, bau sekali"
+    _, created = ingest(service, "export-1", text, reporter="Pelapor Rahasia", district="Kota Lama")
+    assert created["suggestion"]["agency_top"][0]["code"] == "DLH"
+    status, body = service.download("/api/v1/complaints?format=csv&district=Kota%20Lama&q=TPS%20pasar",
+                                    service.tokens["koordinator"])
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    assert status == 200 and [r["external_id"] for r in rows] == ["export-1"]
+    assert rows[0]["text"].startswith("'=HYPERLINK"), "a formula in a complaint stays text in a spreadsheet"
+    assert rows[0]["suggested_agency"] == "DLH" and rows[0]["status"] == "pending_review"
+    assert b"Pelapor Rahasia" not in body and "reporter" not in rows[0], "exports never carry the reporter"
+
+    everything = list(csv.DictReader(io.StringIO(service.download("/api/v1/complaints?format=csv",
+                                                                  service.tokens["dlh"])[1].decode())))
+    assert everything and {r["agency"] or r["suggested_agency"] for r in everything} == {"DLH"}, "own agency only"
+    status, body = service.download("/api/v1/complaints?format=csv&status=bogus", service.tokens["koordinator"])
+    assert status == 422 and json.loads(body)["error"]["code"] == "invalid_status", "checked before streaming"
+    assert service.download("/api/v1/complaints?format=csv", service.tokens["integrasi"])[0] == 403
+    assert count(service, AuditEvent, AuditEvent.action == "queue.exported") == 2, "each export is audited"

@@ -5,8 +5,6 @@ Read by coordinators and auditors through the JSON API, the web page and the CLI
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from triage.accounts import Principal
 from triage.service import InputError
+from triage.spreadsheet import csv_chunks
 from triage.store.tables import AuditEvent, User
 from triage.times import iso, parse_time
 
@@ -78,15 +77,14 @@ def export_csv(session_factory, principal: Principal, filters: dict, limit: int 
     return _csv_chunks(session_factory, query, limit)
 
 
-def _inert(cell: str) -> str:
-    """A cell a spreadsheet will not run as a formula (usernames are free text)."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
-
-
 def _csv_chunks(session_factory, query, limit: int | None) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    return csv_chunks(CSV_COLUMNS, ([(event.id, iso(event.at), name or "", event.action, event.complaint_id or "",
+                                      json.dumps(event.detail or {}, ensure_ascii=False, sort_keys=True))
+                                     for event, name in batch] for batch in _batches(session_factory, query, limit)))
+
+
+def _batches(session_factory, query, limit: int | None) -> Iterator[list]:
+    """Lists of (event, username), newest first, EXPORT_BATCH at a time (at most `limit` in all)."""
     remaining = limit
     with session_factory() as session:
         before = None
@@ -94,12 +92,7 @@ def _csv_chunks(session_factory, query, limit: int | None) -> Iterator[str]:
             batch = query if before is None else query.where(AuditEvent.id < before)
             size = EXPORT_BATCH if remaining is None else min(EXPORT_BATCH, remaining)
             rows = session.execute(batch.order_by(AuditEvent.id.desc()).limit(size)).all()
-            for event, name in rows:
-                writer.writerow((event.id, iso(event.at), _inert(name or ""), event.action, event.complaint_id or "",
-                                 json.dumps(event.detail or {}, ensure_ascii=False, sort_keys=True)))
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+            yield rows
             if len(rows) < size:
                 return
             before = rows[-1][0].id

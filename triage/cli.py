@@ -418,6 +418,39 @@ def audit_trail(action, username, complaint_id, since, until, limit, as_csv) -> 
         _fail(f"{exc.code}: {exc.message}")
 
 
+@main.command("export-complaints")
+@click.option("-o", "--output", "output_path", default="-", show_default=True, help="CSV file ('-' stdout)")
+@click.option("--status", help="status, or several separated by commas (pending_review, needs_verification, routed, "
+              "resolved)")
+@click.option("--agency", help="agency code (decided, else suggested)")
+@click.option("--category", help="category code (decided, else suggested)")
+@click.option("--district")
+@click.option("--search", "q", help="words in the (masked) text")
+@click.option("--flagged/--not-flagged", default=None, help="only flagged (or only unflagged) as misinformation")
+@click.option("--overdue/--on-time", default=None, help="only past (or within) the routing deadline")
+@click.option("--received-from", help="date or date-time (Asia/Jakarta unless a zone is given)")
+@click.option("--received-to", help="date (that day included) or date-time")
+def export_complaints(output_path, **filters) -> None:
+    """Write the stored complaints matching the filters (those of GET /api/v1/complaints) as CSV, oldest first:
+    masked text, decided and suggested routing, deadlines; never the reporter. Audited as queue.exported."""
+    from triage.accounts import Principal
+    from triage.complaints import ComplaintService
+    from triage.service import InputError
+
+    operator = Principal(None, _operator(), "coordinator", None)  # whoever holds the database sees every complaint
+    try:
+        out = sys.stdout if output_path == "-" else open(output_path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        _fail(f"{output_path}: cannot write ({exc.strerror})")
+    try:
+        out.writelines(ComplaintService(None).export_csv(_sessions(), operator, filters))
+    except InputError as exc:
+        _fail(f"{exc.code}: {exc.message}")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+
+
 @main.command("export-training")
 @click.option("-o", "--output", "output_path", required=True, help="CSV or .parquet file to write")
 @click.option("--extra", multiple=True, type=click.Path(), help="external resolved cases (CSV/Parquet, repeatable)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, and_, case, cast, func, or_, select, update
@@ -22,11 +23,17 @@ from triage.accounts import Forbidden, Principal
 from triage.audit import event_view
 from triage.service import InputError, SuggestionService
 from triage.similar import rank_similar
+from triage.spreadsheet import csv_chunks
 from triage.store.tables import STATUSES, AuditEvent, Complaint, Decision, Hoax, Resolution, Suggestion, User, utcnow
 from triage.text import mask_pii
 from triage.times import iso, parse_time
 
 MAX_BATCH = 1000
+EXPORT_BATCH = 1000
+# The queue as a spreadsheet: masked text only and never the reporter, since exports travel by e-mail.
+EXPORT_COLUMNS = ("id", "external_id", "channel", "district", "status", "received_at", "due_at", "overdue", "category",
+                  "agency", "suggested_category", "suggested_agency", "suggested_agency_probability", "needs_review",
+                  "flagged", "misinformation", "text")
 FAR = datetime(9999, 1, 1)  # sorts complaints without a due date last
 SIMILAR_CANDIDATES = 400
 MAX_BULK = 500
@@ -94,8 +101,8 @@ def complaint_view(c: Complaint, principal: Principal, latest: Suggestion | None
 class ComplaintService:
     """Use cases over the store, scoring new complaints with the suggestion service."""
 
-    def __init__(self, suggestions: SuggestionService):
-        self.suggestions = suggestions
+    def __init__(self, suggestions: SuggestionService | None):
+        self.suggestions = suggestions  # None: reading and exporting only (no model loaded)
 
     # ---- ingest -----------------------------------------------------------------------------------
     def _validate_item(self, item: object, index: int | None) -> dict:
@@ -305,6 +312,27 @@ class ComplaintService:
         items = [complaint_view(c, principal, latest.get(c.id), now) for c in page]
         cursor = _encode_cursor(page[-1].due_at or FAR, page[-1].id) if more else None
         return {"items": items, "next_cursor": cursor}
+
+    def export_csv(self, session_factory, principal: Principal, filters: dict) -> Iterator[str]:
+        """Every complaint `principal` may see that matches `filters` (those of `list`), oldest first, as CSV
+        (`EXPORT_COLUMNS`). Permission and filters are checked, and the export audited (`queue.exported`), before
+        the first byte."""
+        principal.require("read")
+        now = utcnow()
+        query = self._filtered(principal, filters, now)
+        used = {k: v for k, v in filters.items() if v not in (None, "") and k not in ("limit", "cursor")}
+        with session_factory.begin() as session:
+            _audit(session, principal, "queue.exported", None, filters=used)
+        return csv_chunks(EXPORT_COLUMNS, self._export_batches(session_factory, query, now))
+
+    def _export_batches(self, session_factory, query, now: datetime) -> Iterator[list[tuple]]:
+        with session_factory() as session:
+            last = 0
+            while rows := list(session.scalars(query.where(Complaint.id > last).order_by(Complaint.id)
+                                               .limit(EXPORT_BATCH))):
+                latest = self._latest_many(session, [c.id for c in rows])
+                yield [_export_row(c, latest.get(c.id), now) for c in rows]
+                last = rows[-1].id
 
     def neighbours(self, session: Session, principal: Principal, complaint_id: int, filters: dict) -> dict:
         """Ids of the complaints before and after `complaint_id` in the queue order of `filters`
@@ -652,6 +680,19 @@ class ComplaintService:
                                         accepted_top3=round(top3 / n, 4))
         return {**self._counts(session, now), **self._weekly(session, now),
                 "model_versions": per_version}
+
+
+def _export_row(c: Complaint, latest: Suggestion | None, now: datetime) -> tuple:
+    def yes_no(value: bool | None) -> str:
+        return "" if value is None else "true" if value else "false"
+
+    top = (latest.agency_top or [{}])[0] if latest else {}
+    probability = top.get("probability")
+    return (c.id, c.external_id, c.channel, c.district or "", c.status, iso(c.received_at), iso(c.due_at) or "",
+            yes_no(_overdue(c, now)), c.category or "", c.agency or "", c.suggested_category or "",
+            c.suggested_agency or "", "" if probability is None else round(probability, 4),
+            yes_no(latest.needs_review if latest else None), yes_no(c.flagged), yes_no(c.misinformation),
+            c.text_masked)
 
 
 def _week(session: Session, column):

@@ -22,7 +22,7 @@ from triage.config import hoax_index_path, max_text_chars
 from triage.service import InputError
 from triage.web import charts
 from triage.web.auth import current_principal
-from triage.web.common import audit_csv_response, audit_filters, list_filters, services
+from triage.web.common import audit_csv_response, audit_filters, complaints_csv_response, list_filters, services
 
 blueprint = Blueprint("admin", __name__)
 
@@ -47,7 +47,7 @@ AUDIT_ACTIONS = {
     "user.enabled": "Pengguna diaktifkan kembali", "user.token_replaced": "Token API diganti",
     "user.password_set": "Kata sandi diatur", "user.login": "Masuk", "user.login_failed": "Gagal masuk",
     "user.locked": "Akun dikunci", "hoaxes.imported": "Katalog hoaks diimpor",
-    "hoaxes.added_from_complaint": "Hoaks dari pengaduan masuk katalog",
+    "hoaxes.added_from_complaint": "Hoaks dari pengaduan masuk katalog", "queue.exported": "Antrean diunduh (CSV)",
 }
 ROLE_NAMES = {"coordinator": "Koordinator", "agency": "Penghubung instansi", "auditor": "Auditor",
               "integration": "Integrasi (token API saja)"}
@@ -140,6 +140,14 @@ def queue():
     return render_template("antrean.html", user=user, page=page, args=args, status_names=STATUS_NAMES,
                            agencies=_choices("agency"), categories=_choices("category"),
                            threshold=DEFAULT_BULK_THRESHOLD)
+
+
+@blueprint.get("/antrean/unduh")
+def queue_download():
+    """The queue as filtered on the page, every matching complaint, as CSV."""
+    filters = list_filters(request.args)
+    filters["status"] = _queue_args()["status"]
+    return complaints_csv_response(current_principal(), filters)
 
 
 @blueprint.get("/pengaduan/<int:complaint_id>")

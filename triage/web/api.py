@@ -18,7 +18,7 @@ from triage.config import hoax_index_path
 from triage.hoaxes import CatalogueError, normalise_entry
 from triage.service import InputError
 from triage.store.db import ping
-from triage.web.common import audit_csv_response, audit_filters, list_filters, services
+from triage.web.common import audit_csv_response, audit_filters, complaints_csv_response, list_filters, services
 from triage.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__)
@@ -101,8 +101,11 @@ def ingest():
 
 @blueprint.get("/api/v1/complaints")
 def list_complaints():
+    """A page of complaints, most urgent first; `format=csv` streams every match, oldest first."""
     user = principal()
     filters = list_filters(request.args)
+    if request.args.get("format") == "csv":
+        return complaints_csv_response(user, filters)
     with services().sessions() as session:
         return jsonify(services().complaints.list(session, user, filters))
 

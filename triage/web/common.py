@@ -53,3 +53,10 @@ def audit_csv_response(user: Principal, filters: dict) -> Response:
     chunks = audit.export_csv(services().sessions, user, filters)
     return Response(stream_with_context(chunks), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=jejak-audit.csv"})
+
+
+def complaints_csv_response(user: Principal, filters: dict) -> Response:
+    """The matching complaints as a CSV download (permission and filters checked, export audited, first)."""
+    chunks = services().complaints.export_csv(services().sessions, user, filters)
+    return Response(stream_with_context(chunks), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=pengaduan.csv"})

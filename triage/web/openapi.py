@@ -93,12 +93,14 @@ OPENAPI = {
                          {"type": "array", "maxItems": 1000, "items": {"$ref": "#/components/schemas/NewComplaint"}}]}}}},
                      "responses": {"201": {"description": "at least one stored"},
                                    "200": {"description": "all already known"}, **ERRORS}},
-            "get": {"summary": "list complaints, most urgent first (coordinator, auditor; agency: own)",
+            "get": {"summary": "list complaints, most urgent first (coordinator, auditor; agency: own); format=csv "
+                               "streams every match, oldest first (masked text, no reporter; audited)",
                     "parameters": [{"name": n, "in": "query", "schema": {"type": t}} for n, t in (
                         ("status", "string"), ("agency", "string"), ("category", "string"), ("flagged", "boolean"),
                         ("overdue", "boolean"), ("received_from", "string"), ("received_to", "string"),
-                        ("cursor", "string"), ("limit", "integer"))],
-                    "responses": {"200": {"description": "items and next_cursor", "content": {"application/json": {
+                        ("q", "string"), ("district", "string"), ("cursor", "string"), ("limit", "integer"),
+                        ("format", "string"))],
+                    "responses": {"200": {"description": "items and next_cursor (or text/csv)", "content": {"application/json": {
                         "schema": {"type": "object", "properties": {
                             "items": {"type": "array", "items": {"$ref": "#/components/schemas/Complaint"}},
                             "next_cursor": {"type": "string", "nullable": True}}}}}}, **ERRORS}},
