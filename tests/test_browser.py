@@ -392,3 +392,20 @@ def test_queue_downloads_what_it_shows_as_csv(page, service):
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"), newline="")))
     assert shown and {int(r["id"]) for r in rows} == shown, "the file holds the queue as filtered on the page"
     assert {r["agency"] or r["suggested_agency"] for r in rows} == {"DLH"}
+
+
+def test_auditor_reads_the_period_recap(page, service):
+    login(page, service, "pemeriksa")
+    page.click("nav a:has-text('Rekap')")
+    year = page.input_value("input[name=received_from]")
+    assert year.endswith("-01-01"), "this year by default"
+    total = page.locator("table.rekap tfoot td").first.inner_text()
+    with service.engine.connect() as connection:
+        stored = len(list(connection.execute(select(Complaint.id))))
+    assert int(total) == stored, "every complaint received this year is counted once"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "rekap.png"), full_page=True)
+    with page.expect_download() as download:
+        page.click("form.saring a:has-text('Unduh CSV')")
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"), newline="")))
+    assert rows[-1]["agency"] == "TOTAL" and rows[-1]["received"] == total

@@ -358,3 +358,32 @@ def test_complaints_export_as_csv_respects_roles_and_hides_reporters(service):
     assert status == 422 and json.loads(body)["error"]["code"] == "invalid_status", "checked before streaming"
     assert service.download("/api/v1/complaints?format=csv", service.tokens["integrasi"])[0] == 403
     assert count(service, AuditEvent, AuditEvent.action == "queue.exported") == 2, "each export is audited"
+
+
+def test_period_recap_counts_where_complaints_stand(service):
+    admin, received = service.tokens["koordinator"], "2025-03-03T09:00:00+07:00"
+    ids = {key: ingest(service, key, text, received_at=received)[1]["id"]
+           for key, text in (("recap-1", ROAD), ("recap-2", TRASH), ("recap-3", WATER))}
+    for key, category, agency in (("recap-1", "JALAN", "PUPR"), ("recap-2", "SAMPAH", "DLH")):
+        status, _ = service.call("POST", f"/api/v1/complaints/{ids[key]}/decision", admin,
+                                 {"category": category, "agency": agency, "expected_revision": 0})
+        assert status == 200
+    status, _ = service.call("POST", f"/api/v1/complaints/{ids['recap-1']}/resolution", admin,
+                             {"outcome": "jalan ditambal", "final_agency": "PUPR"})
+    assert status == 200
+    query = "/api/v1/stats/recap?received_from=2025-03-03&received_to=2025-03-03"
+    status, report = service.call("GET", query, service.tokens["auditor"])
+    assert status == 200
+    assert report["total"] | {"median_hours_to_route": None, "median_days_to_resolve": None} == {
+        "received": 3, "awaiting_review": 1, "routed": 1, "resolved": 1, "routed_late": 2, "unrouted_overdue": 1,
+        "median_hours_to_route": None, "median_days_to_resolve": None}, "routed today: long after the SOP deadline"
+    assert report["total"]["median_days_to_resolve"] > 365
+    by_agency = {row["agency"]: row for row in report["agencies"]}
+    assert by_agency["PUPR"]["resolved"] == 1 and by_agency["DLH"]["routed"] == 1
+    assert by_agency["PDAM"]["awaiting_review"] == 1 and by_agency["PDAM"]["agency_name"] != "PDAM"
+    status, body = service.download(query + "&format=csv", service.tokens["auditor"])
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    assert status == 200 and rows[-1]["agency"] == "TOTAL" and rows[-1]["received"] == "3"
+    assert service.call("GET", query, service.tokens["dlh"])[0] == 403
+    status, body = service.call("GET", "/api/v1/stats/recap?received_from=kemarin", admin)
+    assert (status, body["error"]["code"]) == (422, "invalid_received_from")

@@ -451,6 +451,31 @@ def export_complaints(output_path, **filters) -> None:
             out.close()
 
 
+@main.command("recap")
+@click.option("--received-from", help="first day (YYYY-MM-DD) or date-time; open when absent")
+@click.option("--received-to", help="last day, included (YYYY-MM-DD), or date-time; open when absent")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV (one row per agency, then TOTAL) instead of JSON")
+def period_recap(received_from, received_to, as_csv) -> None:
+    """Complaints received in a period, per agency and in total: awaiting review, routed, resolved, routed late,
+    unrouted past the routing deadline, median hours to route and days to resolve (as GET /api/v1/stats/recap)."""
+    from triage.accounts import COMMAND_LINE
+    from triage.recap import recap, recap_csv
+    from triage.service import InputError
+    from triage.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    try:
+        with _sessions()() as session:
+            report = recap(session, COMMAND_LINE, {"received_from": received_from, "received_to": received_to},
+                           lambda code: taxonomy.name("agency", code))
+    except InputError as exc:
+        _fail(f"{exc.code}: {exc.message}")
+    if as_csv:
+        sys.stdout.writelines(recap_csv(report))
+    else:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+
+
 @main.command("export-training")
 @click.option("-o", "--output", "output_path", required=True, help="CSV or .parquet file to write")
 @click.option("--extra", multiple=True, type=click.Path(), help="external resolved cases (CSV/Parquet, repeatable)")

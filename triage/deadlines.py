@@ -39,7 +39,11 @@ def _end_of_local_day(day: date) -> datetime:
 
 def add_working_days(start: datetime, days: int) -> datetime:
     """End of the `days`-th working day after the local date of `start` (naive UTC in and out)."""
-    day = _local_date(start)
+    return _working_days_after(_local_date(start), days)
+
+
+@lru_cache(maxsize=8192)
+def _working_days_after(day: date, days: int) -> datetime:
     counted = 0
     while counted < days:
         day += timedelta(days=1)

@@ -15,14 +15,22 @@ from datetime import UTC, datetime
 from flask import Blueprint, flash, make_response, redirect, render_template, request, send_from_directory, url_for
 from markupsafe import Markup, escape
 
-from triage import audit, catalogue, deadlines, model_admin, user_admin
+from triage import audit, catalogue, deadlines, model_admin, recap, user_admin
 from triage.accounts import MIN_PASSWORD_LENGTH, AccountError
 from triage.complaints import AWAITING
 from triage.config import hoax_index_path, max_text_chars
 from triage.service import InputError
 from triage.web import charts
 from triage.web.auth import current_principal
-from triage.web.common import audit_csv_response, audit_filters, complaints_csv_response, list_filters, services
+from triage.web.common import (
+    agency_name,
+    audit_csv_response,
+    audit_filters,
+    complaints_csv_response,
+    list_filters,
+    recap_csv_response,
+    services,
+)
 
 blueprint = Blueprint("admin", __name__)
 
@@ -251,6 +259,31 @@ def dashboard():
         stats = services().complaints.stats(db, user)
     return render_template("dasbor.html", user=user, stats=stats, charts=charts.dashboard(stats),
                            status_names=STATUS_NAMES)
+
+
+def _recap_args() -> dict:
+    """The period from the query string; this year up to today when none is given."""
+    args = {k: v for k, v in request.args.items() if k in ("received_from", "received_to") and v}
+    if not args:
+        today = datetime.now(deadlines.LOCAL).date()
+        args = {"received_from": f"{today.year}-01-01", "received_to": today.isoformat()}
+    return args
+
+
+@blueprint.get("/rekap")
+def period_recap():
+    user = current_principal()
+    args = _recap_args()
+    with services().sessions() as db:
+        report = recap.recap(db, user, args, agency_name)
+    return render_template("rekap.html", user=user, report=report, args=args)
+
+
+@blueprint.get("/rekap/unduh")
+def recap_download():
+    user = current_principal()
+    with services().sessions() as db:
+        return recap_csv_response(recap.recap(db, user, _recap_args(), agency_name))
 
 
 @blueprint.get("/audit")

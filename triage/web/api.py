@@ -12,13 +12,21 @@ import time
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from triage import audit, catalogue, model_admin, user_admin
+from triage import audit, catalogue, model_admin, recap, user_admin
 from triage.accounts import Principal, authenticate
 from triage.config import hoax_index_path
 from triage.hoaxes import CatalogueError, normalise_entry
 from triage.service import InputError
 from triage.store.db import ping
-from triage.web.common import audit_csv_response, audit_filters, complaints_csv_response, list_filters, services
+from triage.web.common import (
+    agency_name,
+    audit_csv_response,
+    audit_filters,
+    complaints_csv_response,
+    list_filters,
+    recap_csv_response,
+    services,
+)
 from triage.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__)
@@ -228,6 +236,18 @@ def stats():
     user = principal()
     with services().sessions() as session:
         return jsonify(services().complaints.stats(session, user))
+
+
+@blueprint.get("/api/v1/stats/recap")
+def period_recap():
+    """Complaints received in a period, per agency and in total, by where they stand (coordinator, auditor);
+    `format=csv` for a spreadsheet."""
+    user = principal()
+    with services().sessions() as session:
+        report = recap.recap(session, user, request.args, agency_name)
+    if request.args.get("format") == "csv":
+        return recap_csv_response(report)
+    return jsonify(report)
 
 
 @blueprint.get("/api/v1/audit")

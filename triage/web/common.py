@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, stream_with_context
 from werkzeug.datastructures import MultiDict
 
-from triage import audit
+from triage import audit, recap
 from triage.accounts import Principal
 from triage.service import InputError
 
@@ -15,6 +15,11 @@ AUDIT_FILTER_KEYS = ("action", "user", "complaint_id", "since", "until", "cursor
 
 def services():
     return current_app.extensions["triage"]
+
+
+def agency_name(code: str) -> str:
+    """An agency's Indonesian name from the taxonomy (the code itself when unknown)."""
+    return services().suggestions.taxonomy.name("agency", code)
 
 
 def flag(args: MultiDict, name: str) -> bool | None:
@@ -60,3 +65,8 @@ def complaints_csv_response(user: Principal, filters: dict) -> Response:
     chunks = services().complaints.export_csv(services().sessions, user, filters)
     return Response(stream_with_context(chunks), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=pengaduan.csv"})
+
+
+def recap_csv_response(report: dict) -> Response:
+    return Response(recap.recap_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=rekap-periode.csv"})
