@@ -259,27 +259,27 @@ def ingest(input_path, id_col, text_col, default_channel, model_dir, no_catalogu
     service, sessions = ComplaintService(suggestions), _sessions()
     operator = Principal(None, _operator(), "integration", None)
     renames = {id_col: "external_id", text_col: "text"}
-    counts, row = {"rows": 0, "stored": 0, "known": 0, "refused": 0}, 0
+    counts = {"rows": 0, "stored": 0, "known": 0, "refused": 0}
     try:
         for chunk in read_chunks(input_path, MAX_BATCH):
             chunk = chunk.rename(columns=renames)
-            missing = [name for name, given in (("external_id", id_col), ("text", text_col)) if name not in chunk]
+            missing = [given for name, given in (("external_id", id_col), ("text", text_col)) if name not in chunk]
             if missing:
                 _fail(f"{input_path}: no column {', '.join(repr(c) for c in missing)} (see --id-col, --text-col)")
             items = [_ingest_item(record, default_channel)
                      for record in chunk[[c for c in INGEST_FIELDS if c in chunk]].to_dict("records")]
             for result in service.ingest_each(sessions, operator, items):
-                row += 1
+                counts["rows"] += 1
                 if isinstance(result, InputError):
                     counts["refused"] += 1
-                    click.echo(f"triage: error: {input_path} row {row}: {result.code}: {result.message}", err=True)
+                    click.echo(f"triage: error: {input_path} row {counts['rows']}: {result.code}: {result.message}",
+                               err=True)
                 else:
                     counts["stored" if result["created"] else "known"] += 1
     except BatchError as exc:
         _fail(str(exc))
-    if row == 0:
+    if counts["rows"] == 0:
         _fail(f"{input_path}: no rows")
-    counts["rows"] = row
     click.echo(json.dumps(counts))
     if counts["refused"]:
         sys.exit(EXIT_BAD_INPUT)
