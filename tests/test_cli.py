@@ -109,6 +109,8 @@ def test_users_add_list_disable(tmp_path):
     token = added.stdout.strip()
     assert run("users", "add", "siti", "--role", "auditor", env=env).returncode == 2, "names are unique"
     assert run("users", "add", "x", "--role", "agency", env=env).returncode == 2, "agency users need --agency"
+    unknown = run("users", "add", "x", "--role", "agency", "--agency", "DINAS-TIDAK-ADA", env=env)
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1 and "unknown agency code" in unknown.stderr
     assert "siti\tagency\tDLH\tactive" in run("users", "list", env=env).stdout
     _, sessions = open_database(url)
     with sessions() as session:

@@ -612,8 +612,24 @@ def add_user(name, role, agency) -> None:
     """Create a user and print its API token (shown only once)."""
     from triage import accounts
 
+    if agency and agency not in (known := _known_agencies()):
+        _fail(f"unknown agency code {agency!r}; known: {', '.join(sorted(known))}")
     _, token = _change_account(accounts.add_user, name, role, agency)
     click.echo(token)
+
+
+def _known_agencies() -> set[str]:
+    """The taxonomy's agency codes and those the active model learned (read from its card, without loading it), as
+    the service accepts them."""
+    from triage.model import CARD_FILE
+    from triage.taxonomy import load_taxonomy
+
+    known = set(load_taxonomy().agencies)
+    try:
+        card = json.loads((registry.active_dir() / CARD_FILE).read_text(encoding="utf-8"))
+    except (ModelError, OSError, ValueError):
+        return known
+    return known | set(card.get("labels", {}).get("agency", []))
 
 
 @users.command("passwd")
