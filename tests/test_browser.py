@@ -337,7 +337,8 @@ def test_coordinator_manages_users_on_the_users_page(page, service):
 
 def test_coordinator_records_a_phone_complaint_once(page, service):
     login(page, service, "koordinator")
-    page.click("nav a:has-text('Pengaduan baru')")
+    page.keyboard.press("n")
+    page.wait_for_url("**/pengaduan/baru")
     page.click("button:has-text('Simpan dan minta saran')")
     assert page.url.endswith("/pengaduan/baru"), "an empty text is refused by the browser before sending"
     text = "Lampu jalan di gang 7 mati sudah dua minggu, gelap dan rawan kalau malam"

@@ -47,6 +47,11 @@
       if (search) { search.focus(); event.preventDefault(); }
       return;
     }
+    if (key === "n" && page !== "baru") {
+      const link = document.querySelector("[data-new-complaint]");
+      if (link) { window.location.assign(link.href); event.preventDefault(); }
+      return;
+    }
     if (page === "antrean") {
       if (key === "j") select(current + 1);
       else if (key === "k") select(current - 1);
