@@ -410,3 +410,6 @@ def test_auditor_reads_the_period_recap(page, service):
         page.click("form.saring a:has-text('Unduh CSV')")
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"), newline="")))
     assert rows[-1]["agency"] == "TOTAL" and rows[-1]["received"] == total
+    page.click("nav a:has-text('Pengguna')")
+    assert page.locator("table.pengguna tbody tr").count() >= 4, "auditors see who has access"
+    assert page.locator("table.pengguna button, form.tambah-pengguna").count() == 0, "but change nothing"

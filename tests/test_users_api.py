@@ -84,5 +84,10 @@ def test_passwords_self_protection_and_roles(service):
     status, body = service.call("POST", "/api/v1/users/koordinator/disable", admin)
     assert (status, body["error"]["code"]) == (422, "cannot_disable_self")
     assert service.call("POST", "/api/v1/users/tidak-ada/enable", admin)[0] == 404
-    for method, path in [("GET", "/api/v1/users"), ("POST", "/api/v1/users/koordinator/disable")]:
-        assert service.call(method, path, service.tokens["auditor"])[0] == 403, "only coordinators manage users"
+    status, listing = service.call("GET", "/api/v1/users", service.tokens["auditor"])
+    assert status == 200 and {u["username"] for u in listing["items"]} >= {"koordinator", "auditor"}, \
+        "auditors see who has access"
+    for method, path in [("POST", "/api/v1/users/koordinator/disable"), ("POST", "/api/v1/users/auditor/token"),
+                         ("PUT", "/api/v1/users/auditor/password")]:
+        assert service.call(method, path, service.tokens["auditor"], {"password": "x" * 12})[0] == 403, \
+            "only coordinators change accounts"

@@ -1,4 +1,4 @@
-"""Account administration by coordinators, shared by the JSON API and the web page: list users, create one,
+"""Account administration by coordinators (auditors may list the accounts), shared by the JSON API and the web page: list users, create one,
 disable, enable, replace its API token, set its password. Every change is audited with the coordinator's name
 (`detail.by`) and the way in (`detail.via`: api or web); `triage users ...` does the same at the command line.
 
@@ -37,8 +37,9 @@ def _view(session: Session, username: str) -> dict:
 
 
 def list_users(session: Session, principal: Principal) -> list[dict]:
-    """Every user by name, with role, agency, state, last login and number of live API tokens."""
-    principal.require("users")
+    """Every user by name, with role, agency, state, last login and number of live API tokens (coordinators and
+    auditors; only coordinators change accounts)."""
+    principal.require("list_users")
     return _views(session, accounts.list_users(session))
 
 

@@ -16,7 +16,7 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from markupsafe import Markup, escape
 
 from triage import audit, catalogue, deadlines, model_admin, recap, user_admin
-from triage.accounts import MIN_PASSWORD_LENGTH, AccountError
+from triage.accounts import MIN_PASSWORD_LENGTH, PERMISSIONS, AccountError
 from triage.complaints import AWAITING
 from triage.config import hoax_index_path, max_text_chars
 from triage.service import InputError
@@ -362,7 +362,8 @@ def _users_page(user, form: dict, status: int = 200):
     with services().sessions() as db:
         users = user_admin.list_users(db, user)
     return render_template("pengguna.html", user=user, users=users, roles=ROLE_NAMES, form=form,
-                           agencies=_choices("agency"), min_password=MIN_PASSWORD_LENGTH), status
+                           manage=user.role in PERMISSIONS["users"], agencies=_choices("agency"),
+                           min_password=MIN_PASSWORD_LENGTH), status
 
 
 def _token_page(user, account: dict, token: str, message: str):

@@ -213,7 +213,8 @@ OPENAPI = {
             "responses": {"202": {"description": "started"}, "409": _error("a retrain is already running"),
                           **ERRORS}}},
         "/api/v1/users": {
-            "get": {"summary": "users with role, agency, state, last login and live token count (coordinator)",
+            "get": {"summary": "users with role, agency, state, last login and live token count (coordinator, "
+                               "auditor)",
                     "responses": {"200": {"description": "items", "content": {"application/json": {"schema": {
                         "type": "object", "properties": {"items": {"type": "array", "items": {
                             "$ref": "#/components/schemas/User"}}}}}}}, **ERRORS}},
