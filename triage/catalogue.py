@@ -62,17 +62,18 @@ def import_entries(session_factory, entries: list[dict], source: str, index_path
     return {"added": added, "skipped": skipped, "catalogue": size}
 
 
-def sync_index(session_factory, index_path: Path) -> int:
-    """Extend the index file with catalogue rows it does not hold yet (all of them when there is no file).
-    A lock file serialises writers. Returns the number of indexed entries."""
+def sync_index(session_factory, index_path: Path, rebuild: bool = False) -> int:
+    """Extend the index file with catalogue rows it does not hold yet (all of them when there is no file, or
+    with `rebuild`, e.g. after the database was restored or moved). A lock file serialises writers. Returns
+    the number of indexed entries."""
     index_path.parent.mkdir(parents=True, exist_ok=True)
     with open(index_path.with_suffix(".lock"), "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        index = HoaxIndex.load(index_path) if index_path.is_file() else HoaxIndex()
+        index = HoaxIndex.load(index_path) if index_path.is_file() and not rebuild else HoaxIndex()
         last = int(index.ids.max()) if len(index) else 0
         with session_factory() as session:
             rows = session.scalars(select(Hoax).where(Hoax.id > last).order_by(Hoax.id)).all()
-        if rows or not index_path.is_file():
+        if rows or rebuild or not index_path.is_file():
             index.add([{"title": r.title, "claim": r.claim, "verdict": r.verdict, "url": r.url} for r in rows],
                       [r.id for r in rows])
             index.save(index_path)

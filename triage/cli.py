@@ -1,4 +1,4 @@
-"""`triage` command line: train, evaluate, predict, serve, models, audit.
+"""`triage` command line: train, evaluate, predict, serve, models, audit, users, db.
 
 Errors print one line, `triage: error: <what and where>`, and exit with code 2 (bad input) or 1; `retrain` exits 3 when the gate rejects its candidate.
 """
@@ -564,6 +564,17 @@ def import_hoaxes(path) -> None:
                f"{result['catalogue']:,} entries indexed", err=True)
 
 
+@hoaxes.command("reindex")
+def reindex_hoaxes() -> None:
+    """Rebuild the match index (TRIAGE_HOAX_INDEX) from the catalogue in the database, e.g. after `db copy`
+    to another machine; running services pick it up like an import."""
+    from triage.catalogue import sync_index
+    from triage.config import hoax_index_path
+
+    size = sync_index(_sessions(), hoax_index_path(), rebuild=True)
+    click.echo(f"{size:,} entries indexed in {hoax_index_path()}", err=True)
+
+
 @hoaxes.command("list")
 @click.option("--search", "q", help="words in the title or claim")
 @click.option("--verdict", help="hoax, valid, ...")
@@ -684,6 +695,39 @@ def replace_token(name) -> None:
 
     click.echo(_change_account(accounts.replace_token, name))
 
+
+
+@main.group()
+def db() -> None:
+    """The database itself: copies for backup or for moving to PostgreSQL."""
+
+
+def _database(value: str) -> str:
+    """A SQLAlchemy URL as given, or a file path for a SQLite database."""
+    return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
+
+
+@db.command("copy")
+@click.option("--to", "target", required=True, help="URL of an empty database, or a file path for a new SQLite file")
+@click.option("--from", "source", help="URL or SQLite file path to copy (default: TRIAGE_DATABASE_URL or instance/)")
+def copy_db(target, source) -> None:
+    """Copy every complaint, decision, user and audit event, ids kept, into an empty database: a consistent
+    backup while the service runs, or the move from SQLite to PostgreSQL. Prints rows per table as JSON."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from triage.config import database_url
+    from triage.store.copy import CopyError, copy_database, shown_url
+
+    source_url, target_url = _database(source) if source else database_url(), _database(target)
+    try:
+        rows = copy_database(source_url, target_url, by=_operator())
+    except CopyError as exc:
+        _fail(f"db copy: {exc}")
+    except SQLAlchemyError as exc:
+        _fail(f"db copy {shown_url(source_url)} -> {shown_url(target_url)}: {exc.__class__.__name__}: "
+              f"{str(exc.orig if getattr(exc, 'orig', None) else exc).splitlines()[0]}", 1)
+    click.echo(json.dumps(rows))
+    click.echo(f"copied {sum(rows.values()):,} rows into {shown_url(target_url)}", err=True)
 
 if __name__ == "__main__":
     main()

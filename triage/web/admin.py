@@ -43,7 +43,7 @@ DEFAULT_BULK_THRESHOLD = 0.9
 CHANNEL_NAMES = {"phone": "Telepon", "other": "Surat / datang langsung / lainnya", "email": "Surel",
                  "sms": "SMS 1708", "social": "Media sosial", "web": "Situs web LAPOR!"}
 AUDIT_GROUPS = {"complaint": "Pengaduan", "model": "Model", "user": "Pengguna", "job": "Klasifikasi ulang berkas",
-                "hoaxes": "Katalog hoaks", "queue": "Antrean"}
+                "hoaxes": "Katalog hoaks", "queue": "Antrean", "database": "Basis data"}
 AUDIT_ACTIONS = {
     "complaint.ingested": "Pengaduan diterima", "complaint.decided": "Keputusan rute",
     "complaint.resolved": "Pengaduan diselesaikan", "queue.rescored": "Antrean dinilai ulang",
@@ -56,6 +56,7 @@ AUDIT_ACTIONS = {
     "user.password_set": "Kata sandi diatur", "user.login": "Masuk", "user.login_failed": "Gagal masuk",
     "user.locked": "Akun dikunci", "hoaxes.imported": "Katalog hoaks diimpor",
     "hoaxes.added_from_complaint": "Hoaks dari pengaduan masuk katalog", "queue.exported": "Antrean diunduh (CSV)",
+    "database.copied": "Basis data disalin",
 }
 ROLE_NAMES = {"coordinator": "Koordinator", "agency": "Penghubung instansi", "auditor": "Auditor",
               "integration": "Integrasi (token API saja)"}
