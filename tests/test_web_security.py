@@ -14,7 +14,7 @@ def service(model_registry, module_database_url):
     env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": module_database_url,
            "TRIAGE_SECRET_KEY": "security-test-secret", "TRIAGE_LOGIN_MAX_FAILURES": "3"}
     token = triage(env, "users", "add", "integrasi", "--role", "integration")
-    for name in ("koordinator", "dikunci", "dinonaktifkan"):
+    for name in ("koordinator", "dikunci", "dinonaktifkan", "berganti"):
         triage(env, "users", "add", name, "--role", "coordinator")
         set_password(env, name, PASSWORD)
     server = Service(env, workers=2)
@@ -93,6 +93,26 @@ def test_disabling_a_user_ends_its_web_session(service):
     triage(service.env, "users", "disable", "dinonaktifkan")
     status, headers, _ = client.request("GET", "/antrean")
     assert status == 302 and headers["Location"].startswith("/masuk")
+
+
+def test_a_new_password_ends_the_users_other_sessions(service):
+    here, elsewhere = Browserless(service.base), Browserless(service.base)
+    for client in (here, elsewhere):
+        client.login("berganti")
+        assert client.request("GET", "/antrean")[0] == 200
+    new = "kata-sandi-baru-sekali"
+    status, _, _ = here.request("POST", "/akun/kata-sandi", {"current_password": PASSWORD, "new_password": new,
+                                                             "repeat_password": new, "csrf_token": here.csrf("/akun")})
+    assert status == 302
+    assert here.request("GET", "/antrean")[0] == 200, "the session that changed the password stays"
+    status, headers, _ = elsewhere.request("GET", "/antrean")
+    assert status == 302 and headers["Location"].startswith("/masuk"), "a session on another device ends"
+
+    set_password(service.env, "berganti", PASSWORD)  # a coordinator resets it (here at the command line)
+    status, headers, _ = here.request("GET", "/antrean")
+    assert status == 302 and headers["Location"].startswith("/masuk")
+    assert here.login("berganti")[0] == 302, "the reset password logs in"
+    assert here.request("GET", "/antrean")[0] == 200
 
 
 def test_logout_needs_the_token_and_ends_the_session(service):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -214,11 +215,23 @@ def login(session: Session, username: str, password: str) -> Principal:
     return _principal(user)
 
 
-def active_principal(session: Session, user_id: object) -> Principal:
-    """The principal of a web session's user id, if that user is still active."""
+def _stamp(user: User) -> str:
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def session_stamp(session: Session, user_id: int) -> str:
+    """A web session keeps this from its login; it changes with the password, so a new password (set by the
+    user or a coordinator) ends every other session of that user."""
+    return _stamp(session.get(User, user_id))
+
+
+def active_principal(session: Session, user_id: object, stamp: object) -> Principal:
+    """The principal of a web session's user id, if that user is still active and the password is the one
+    the session logged in with (`stamp`)."""
     user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not user.active:
-        raise Unauthorized("session expired or user disabled")
+    if user is None or not user.active or not isinstance(stamp, str) or not hmac.compare_digest(
+            stamp, _stamp(user)):
+        raise Unauthorized("session expired, password changed or user disabled")
     return _principal(user)
 
 

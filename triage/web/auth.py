@@ -16,6 +16,7 @@ from triage.accounts import (
     active_principal,
     change_own_password,
     login,
+    session_stamp,
 )
 from triage.deadlines import LOCAL
 from triage.web.common import services
@@ -27,7 +28,7 @@ def current_principal() -> Principal:
     """The logged-in user of this request (Unauthorized -> redirect to the login page)."""
     if "principal" not in g:
         with services().sessions() as db:
-            g.principal = active_principal(db, session.get("user_id"))
+            g.principal = active_principal(db, session.get("user_id"), session.get("stamp"))
         g.user_id = g.principal.id
     return g.principal
 
@@ -46,6 +47,7 @@ def login_page():
         with services().sessions.begin() as db:  # failed attempts are committed too: they count to a lock-out
             try:
                 user = login(db, request.form.get("username", "").strip(), request.form.get("password", ""))
+                stamp = session_stamp(db, user.id)
             except LockedOut as exc:
                 until = exc.until.replace(tzinfo=UTC).astimezone(LOCAL)
                 error = f"Terlalu banyak percobaan gagal. Akun dikunci sampai pukul {until:%H.%M} WIB."
@@ -54,7 +56,7 @@ def login_page():
         if error is None:
             session.clear()
             session.permanent = True
-            session["user_id"] = user.id
+            session["user_id"], session["stamp"] = user.id, stamp
             return redirect(_safe_next(request.args.get("next")))
     return render_template("masuk.html", error=error), 401 if error else 200
 
@@ -80,6 +82,7 @@ def change_password():
     try:
         with services().sessions.begin() as db:
             change_own_password(db, user, request.form.get("current_password", ""), new)
+            session["stamp"] = session_stamp(db, user.id)  # this session stays; the user's others end
     except AccountError as exc:
         flash({"wrong_password": "Kata sandi sekarang salah.",
                "invalid_password": f"Kata sandi baru minimal {MIN_PASSWORD_LENGTH} karakter dan berbeda dari yang "
