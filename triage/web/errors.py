@@ -3,8 +3,9 @@ an HTML page in Bahasa Indonesia elsewhere (a page that needs a login redirects 
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from triage.accounts import AccountError, Forbidden, Unauthorized
@@ -14,10 +15,14 @@ from triage.model_admin import RetrainRunning
 from triage.service import InputError, TextTooLong
 
 TITLES = {400: "Permintaan tidak valid", 403: "Tidak diizinkan", 404: "Tidak ditemukan", 405: "Metode tidak diizinkan",
-          409: "Sudah diubah orang lain", 413: "Terlalu besar", 415: "Format tidak didukung", 422: "Isian tidak valid"}
+          409: "Sudah diubah orang lain", 413: "Terlalu besar", 415: "Format tidak didukung", 422: "Isian tidak valid",
+          500: "Terjadi kesalahan", 503: "Basis data tidak tersedia"}
 MESSAGES = {403: "Akun Anda tidak berhak membuka halaman atau pengaduan ini.",
             404: "Halaman atau pengaduan yang dicari tidak ada.",
-            409: "Pengaduan ini sudah diubah pengguna lain. Muat ulang halaman lalu periksa kembali."}
+            409: "Pengaduan ini sudah diubah pengguna lain. Muat ulang halaman lalu periksa kembali.",
+            500: "Terjadi kesalahan di server; sudah dicatat di log layanan. Coba lagi, atau hubungi pengelola layanan.",
+            503: "Basis data sedang tidak dapat dihubungi, jadi tidak ada yang disimpan. Coba lagi sebentar lagi."}
+RETRY_SECONDS = 5
 
 
 def _wants_json() -> bool:
@@ -75,6 +80,28 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         return error(400, "csrf_failed", "Formulir kedaluwarsa atau tidak sah (token CSRF). Muat ulang halaman.")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        """The database cannot be reached or is locked: the request changed nothing; the client may retry
+        (ingest is idempotent on external_id, decisions carry expected_revision)."""
+        current_app.logger.error("database unavailable on %s %s: %s", request.method, request.path,
+                                 str(exc.orig or exc).splitlines()[0])
+        response, status = error(503, "database_unavailable", "the database cannot be reached; nothing was "
+                                 "stored; retry later (ingest is idempotent on external_id)")
+        return response, status, {"Retry-After": str(RETRY_SECONDS)}
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        if exc.connection_invalidated:  # the connection dropped mid-request: the same as unreachable
+            return database_unavailable(exc)
+        return internal_error(exc)
+
+    @app.errorhandler(Exception)
+    def internal_error(exc: Exception):
+        """Anything unforeseen: logged with its traceback; the client gets a code, never a stack."""
+        current_app.logger.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
+        return error(500, "internal_error", "unexpected server error; it is logged")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
