@@ -413,3 +413,33 @@ def test_auditor_reads_the_period_recap(page, service):
     page.click("nav a:has-text('Pengguna')")
     assert page.locator("table.pengguna tbody tr").count() >= 4, "auditors see who has access"
     assert page.locator("table.pengguna button, form.tambah-pengguna").count() == 0, "but change nothing"
+
+
+def test_a_liaison_hands_a_misrouted_complaint_back_and_the_coordinator_sees_it(page, service):
+    status, body = service.call("POST", "/api/v1/complaints", service.token, {
+        "external_id": "return-1", "text": "Jembatan kayu penghubung dua dusun lapuk, papannya banyak yang patah"})
+    assert status == 201
+    complaint_id = body["id"]
+    login(page, service, "koordinator")
+    page.goto(f"{service.base}/pengaduan/{complaint_id}")
+    page.fill("#putuskan input[name=agency]", "DLH")
+    page.fill("#putuskan input[name=category]", "LINGKUNGAN")
+    page.click("#putuskan button[type=submit]")
+    page.click("form.keluar button")
+
+    login(page, service, "dlh")
+    page.goto(f"{service.base}/pengaduan/{complaint_id}")
+    page.fill("#kembalikan textarea[name=reason]", "Jembatan desa, bukan kewenangan DLH")
+    page.click("#kembalikan button[type=submit]")
+    assert f"Pengaduan #{complaint_id} dikembalikan ke koordinator." in page.inner_text("body")
+    page.click("form.keluar button")
+
+    login(page, service, "koordinator")
+    page.select_option("select[name=returned]", "true")
+    page.click("form.saring button[type=submit]")
+    rows = page.locator("table.antrean tbody tr")
+    assert rows.count() == 1 and "dikembalikan DLH" in rows.first.inner_text()
+    rows.first.locator("td.cuplikan a").click()
+    assert "Jembatan desa, bukan kewenangan DLH" in page.inner_text("p.dikembalikan")
+    assert page.locator("#kembalikan").count() == 0, "coordinators route it again instead"
+    assert complaint(service, "return-1").returned_by == "DLH"

@@ -173,6 +173,49 @@ def test_resolution_closes_the_complaint(service):
     assert detail["due_at"] is None and detail["overdue"] is False and detail["resolutions"][0]["final_agency"] == "PDAM"
 
 
+def test_an_agency_hands_a_misrouted_complaint_back_and_it_is_not_learned_from(service, tmp_path):
+    bridge = "Jembatan gantung di dusun seberang sungai talinya putus sebagian, warga takut menyeberang"
+    _, created = ingest(service, "return-1", bridge)
+    path = f"/api/v1/complaints/{created['id']}"
+    coordinator, pupr, dlh = (service.tokens[n] for n in ("koordinator", "pupr", "dlh"))
+    service.call("POST", path + "/decision", coordinator, {"category": "LINGKUNGAN", "agency": "DLH",
+                                                           "expected_revision": 0})
+
+    def exported() -> set[str]:
+        """The agencies `triage export-training` gives this complaint's text."""
+        out = tmp_path / "training.csv"
+        triage(service.env, "export-training", "-o", str(out))
+        return {row["agency"] for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+                if row["text"] == bridge}
+
+    assert exported() == {"DLH"}
+    back = {"reason": "Jembatan, bukan kewenangan DLH", "expected_revision": 1}
+    for token, body, expected in [(pupr, back, 403), (coordinator, back, 403), (dlh, {**back, "reason": " "}, 422),
+                                  (dlh, {**back, "expected_revision": 0}, 409)]:
+        status, answer = service.call("POST", path + "/return", token, body)
+        assert status == expected, answer
+    status, answer = service.call("POST", path + "/return", dlh, back)
+    assert status == 200 and answer == {"id": created["id"], "status": "pending_review", "revision": 2,
+                                        "returned_by": "DLH"}
+    again = service.call("POST", path + "/return", dlh, {**back, "expected_revision": 2})[0]
+    assert again in (403, 409), "no longer routed to DLH (403 when the suggestion is not DLH's either)"
+
+    _, detail = service.call("GET", path, coordinator)
+    assert detail["status"] == "pending_review" and detail["agency"] is None and detail["returned_by"] == "DLH"
+    assert detail["returns"][0]["reason"] == back["reason"] and detail["returns"][0]["user"] == "dlh"
+    assert detail["audit"][-1]["action"] == "complaint.returned" and not detail["overdue"]
+    _, listing = service.call("GET", "/api/v1/complaints?returned=true&limit=200", coordinator)
+    assert [i["id"] for i in listing["items"]] == [created["id"]]
+    assert exported() == set(), "a refused routing is not a training label"
+
+    status, _ = service.call("POST", path + "/decision", coordinator, {"category": "JALAN", "agency": "PUPR",
+                                                                       "expected_revision": 2})
+    assert status == 200
+    _, detail = service.call("GET", path, pupr)
+    assert detail["returned_by"] is None and detail["status"] == "routed"
+    assert exported() == {"PUPR"}
+
+
 def test_list_filters_and_cursor_pagination(service):
     for i in range(5):
         ingest(service, f"page-{i}", TRASH, received_at=f"2026-01-0{i + 5}T09:00:00+07:00")

@@ -21,7 +21,8 @@ COLUMNS = ["text", "category", "agency", "misinformation", "district", "decided_
 
 
 def decided_examples(session: Session, include_bulk: bool = True) -> pd.DataFrame:
-    """One row per distinct masked text with the humans' labels, oldest decision first."""
+    """One row per distinct masked text with the humans' labels, oldest decision first. A complaint its agency
+    handed back (`returned_by`) is left out until it is routed again: its latest routing was refused."""
     latest_decision = select(func.max(Decision.id)).group_by(Decision.complaint_id)
     latest_resolution = select(func.max(Resolution.id)).group_by(Resolution.complaint_id)
     final = (select(Resolution.complaint_id, Resolution.final_agency)
@@ -32,7 +33,7 @@ def decided_examples(session: Session, include_bulk: bool = True) -> pd.DataFram
                final.c.final_agency.is_not(None))
         .join(Complaint, Decision.complaint_id == Complaint.id)
         .outerjoin(final, final.c.complaint_id == Complaint.id)
-        .where(Decision.id.in_(latest_decision))
+        .where(Decision.id.in_(latest_decision), Complaint.returned_by.is_(None))
         .order_by(Decision.decided_at, Decision.id))
     frame = pd.DataFrame(list(rows), columns=COLUMNS[:-1])
     if not include_bulk:

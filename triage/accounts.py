@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read": frozenset({"coordinator", "agency", "auditor"}),
     "decide": frozenset({"coordinator", "agency"}),
     "resolve": frozenset({"coordinator", "agency"}),
+    "return": frozenset({"agency"}),  # hand a misrouted complaint back; coordinators route it again instead
     "stats": frozenset({"coordinator", "auditor"}),
     "audit": frozenset({"coordinator", "auditor"}),
     "jobs": frozenset({"coordinator"}),

@@ -24,7 +24,18 @@ from triage.audit import event_view
 from triage.service import InputError, SuggestionService
 from triage.similar import rank_similar
 from triage.spreadsheet import csv_chunks
-from triage.store.tables import STATUSES, AuditEvent, Complaint, Decision, Hoax, Resolution, Suggestion, User, utcnow
+from triage.store.tables import (
+    STATUSES,
+    AuditEvent,
+    Complaint,
+    Decision,
+    Hoax,
+    Resolution,
+    RoutingReturn,
+    Suggestion,
+    User,
+    utcnow,
+)
 from triage.text import mask_pii
 from triage.times import iso, parse_time
 
@@ -33,10 +44,11 @@ EXPORT_BATCH = 1000
 # The queue as a spreadsheet: masked text only and never the reporter, since exports travel by e-mail.
 EXPORT_COLUMNS = ("id", "external_id", "channel", "district", "status", "received_at", "due_at", "overdue", "category",
                   "agency", "suggested_category", "suggested_agency", "suggested_agency_probability", "needs_review",
-                  "flagged", "misinformation", "text")
+                  "flagged", "misinformation", "returned_by", "text")
 FAR = datetime(9999, 1, 1)  # sorts complaints without a due date last
 SIMILAR_CANDIDATES = 400
 MAX_BULK = 500
+MAX_REASON = 2000
 STATS_WEEKS = 12
 SHARP_FALL, SHARP_FALL_MIN_DECISIONS = 0.15, 5
 AWAITING = ("pending_review", "needs_verification")
@@ -87,7 +99,7 @@ def complaint_view(c: Complaint, principal: Principal, latest: Suggestion | None
             "text": c.text_masked, "status": c.status, "received_at": iso(c.received_at),
             "due_at": iso(c.due_at), "overdue": _overdue(c, now), "category": c.category, "agency": c.agency,
             "misinformation": c.misinformation, "flagged": c.flagged, "revision": c.revision,
-            "routed_at": iso(c.routed_at), "resolved_at": iso(c.resolved_at),
+            "routed_at": iso(c.routed_at), "resolved_at": iso(c.resolved_at), "returned_by": c.returned_by,
             "reporter_confidential": c.reporter_confidential,
             "suggestion": suggestion_view(latest) if latest else None}
     if principal.role == "coordinator":
@@ -283,6 +295,9 @@ class ComplaintService:
             query = query.where(func.lower(Complaint.text_masked).contains(filters["q"].lower(), autoescape=True))
         if filters.get("flagged") is not None:
             query = query.where(Complaint.flagged.is_(filters["flagged"]))
+        if filters.get("returned") is not None:
+            returned = Complaint.returned_by.is_not(None)
+            query = query.where(returned if filters["returned"] else ~returned)
         if filters.get("overdue") is not None:
             late = and_(Complaint.status != "resolved", Complaint.due_at < now)
             query = query.where(late if filters["overdue"] else ~late)
@@ -408,6 +423,8 @@ class ComplaintService:
                               "note": d.note, "revision": d.revision} for d in complaint.decisions]
         view["resolutions"] = [{"id": r.id, "resolved_at": iso(r.resolved_at), "outcome": r.outcome,
                                 "final_agency": r.final_agency} for r in complaint.resolutions]
+        view["returns"] = [{"id": r.id, "user": r.user.username, "returned_at": iso(r.returned_at), "agency": r.agency,
+                            "reason": r.reason, "revision": r.revision} for r in complaint.returns]
         if principal.role in ("coordinator", "auditor"):
             events = session.execute(select(AuditEvent, User.username)
                                      .outerjoin(User, User.id == AuditEvent.user_id)
@@ -450,7 +467,7 @@ class ComplaintService:
             changed = session.execute(
                 update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
                 .values(revision=Complaint.revision + 1, category=category, agency=agency,
-                        misinformation=misinformation, status="routed", routed_at=now,
+                        misinformation=misinformation, status="routed", routed_at=now, returned_by=None,
                         due_at=deadlines.response_due(now, complaint.received_at))
                 .execution_options(synchronize_session=False))
             if changed.rowcount != 1:
@@ -467,6 +484,40 @@ class ComplaintService:
                    misinformation=misinformation, revision=expected + 1, bulk=bulk, hoax_id=hoax_id)
         return {"id": complaint_id, "status": "routed", "revision": expected + 1, "agency": agency,
                 "category": category, "matched_top1": decision.matched_top1}
+
+    def return_routing(self, session_factory, principal: Principal, complaint_id: int, payload: object) -> dict:
+        """An agency liaison hands a complaint routed to their agency back to the coordinators, with a reason:
+        it waits for routing again (a fresh routing deadline from now), and its routing is not learned from
+        until someone routes it again."""
+        principal.require("return")
+        if not isinstance(payload, dict):
+            raise InputError("invalid_body", "body must be a JSON object")
+        reason, expected = payload.get("reason"), payload.get("expected_revision")
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
+            raise InputError("invalid_reason", f"'reason' must say why, in 1-{MAX_REASON} characters")
+        if not isinstance(expected, int) or isinstance(expected, bool):
+            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        with session_factory.begin() as session:
+            complaint = self._get_visible(session, principal, complaint_id)
+            if complaint.status != "routed" or complaint.agency != principal.agency:
+                raise Conflict(f"complaint {complaint_id} is not routed to {principal.agency}", complaint.revision)
+            now = utcnow()
+            changed = session.execute(
+                update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
+                .values(revision=Complaint.revision + 1, status="pending_review", category=None, agency=None,
+                        misinformation=None, routed_at=None, due_at=deadlines.routing_due(now),
+                        returned_by=principal.agency)
+                .execution_options(synchronize_session=False))
+            if changed.rowcount != 1:
+                session.rollback()
+                raise Conflict(f"complaint {complaint_id} changed since revision {expected}",
+                               self._revision(session_factory, complaint_id))
+            session.add(RoutingReturn(complaint_id=complaint_id, user_id=principal.id, returned_at=now,
+                                      agency=principal.agency, reason=reason.strip(), revision=expected + 1))
+            _audit(session, principal, "complaint.returned", complaint_id, agency=principal.agency,
+                   revision=expected + 1)
+        return {"id": complaint_id, "status": "pending_review", "revision": expected + 1,
+                "returned_by": principal.agency}
 
     @staticmethod
     def _revision(session_factory, complaint_id: int) -> int:
@@ -692,7 +743,7 @@ def _export_row(c: Complaint, latest: Suggestion | None, now: datetime) -> tuple
             yes_no(_overdue(c, now)), c.category or "", c.agency or "", c.suggested_category or "",
             c.suggested_agency or "", "" if probability is None else round(probability, 4),
             yes_no(latest.needs_review if latest else None), yes_no(c.flagged), yes_no(c.misinformation),
-            c.text_masked)
+            c.returned_by or "", c.text_masked)
 
 
 def _week(session: Session, column):

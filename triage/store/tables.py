@@ -80,10 +80,13 @@ class Complaint(Base):
     suggested_category: Mapped[str | None] = mapped_column(String(80))
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
+    # The agency that handed its routing back, until the complaint is routed again.
+    returned_by: Mapped[str | None] = mapped_column(String(80))
 
     suggestions: Mapped[list[Suggestion]] = relationship(order_by="Suggestion.id")
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id")
     resolutions: Mapped[list[Resolution]] = relationship(order_by="Resolution.id")
+    returns: Mapped[list[RoutingReturn]] = relationship(order_by="RoutingReturn.id")
 
 
 class Suggestion(Base):
@@ -123,6 +126,23 @@ class Decision(Base):
     note: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
     hoax_id: Mapped[int | None] = mapped_column(ForeignKey("hoaxes.id"))  # catalogue entry a confirmed hoax repeats
+
+    user: Mapped[User] = relationship()
+
+
+class RoutingReturn(Base):
+    """An agency liaison handed a complaint routed to their agency back to the coordinators ("bukan
+    kewenangan kami"), with the reason; the complaint waits for routing again."""
+
+    __tablename__ = "returns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    returned_at: Mapped[datetime] = mapped_column(DateTime)
+    agency: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
 
     user: Mapped[User] = relationship()
 

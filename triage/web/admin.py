@@ -46,7 +46,8 @@ AUDIT_GROUPS = {"complaint": "Pengaduan", "model": "Model", "user": "Pengguna", 
                 "hoaxes": "Katalog hoaks", "queue": "Antrean", "database": "Basis data"}
 AUDIT_ACTIONS = {
     "complaint.ingested": "Pengaduan diterima", "complaint.decided": "Keputusan rute",
-    "complaint.resolved": "Pengaduan diselesaikan", "queue.rescored": "Antrean dinilai ulang",
+    "complaint.resolved": "Pengaduan diselesaikan", "complaint.returned": "Dikembalikan instansi",
+    "queue.rescored": "Antrean dinilai ulang",
     "model.activated": "Model diaktifkan", "model.rolled_back": "Model dikembalikan",
     "model.retrain_requested": "Pelatihan ulang diminta", "model.retrained": "Pelatihan ulang selesai",
     "model.force_activated": "Model diaktifkan paksa", "job.created": "Pekerjaan klasifikasi ulang dibuat",
@@ -225,6 +226,18 @@ def decide(complaint_id: int):
     if next_id.isdigit():
         return redirect(url_for("admin.detail", complaint_id=int(next_id), **args))
     return redirect(url_for("admin.queue", **args))
+
+
+@blueprint.post("/pengaduan/<int:complaint_id>/kembalikan")
+def return_routing(complaint_id: int):
+    user = current_principal()
+    revision = request.form.get("expected_revision", "")
+    if not revision.isdigit():
+        raise InputError("invalid_expected_revision", "expected_revision is missing")
+    payload = {"reason": request.form.get("reason", ""), "expected_revision": int(revision)}
+    services().complaints.return_routing(services().sessions, user, complaint_id, payload)
+    flash(f"Pengaduan #{complaint_id} dikembalikan ke koordinator.")
+    return redirect(url_for("admin.queue", **{k: v for k, v in request.args.items() if v}))
 
 
 def _bulk_selection() -> tuple[list[int], float]:

@@ -205,6 +205,12 @@ def bulk_accept():
     return jsonify(services().complaints.bulk_accept(services().sessions, user, body.get("ids"), body.get("threshold")))
 
 
+@blueprint.post("/api/v1/complaints/<int:complaint_id>/return")
+def return_routing(complaint_id: int):
+    user = principal()
+    return jsonify(services().complaints.return_routing(services().sessions, user, complaint_id, json_body()))
+
+
 @blueprint.post("/api/v1/complaints/<int:complaint_id>/resolution")
 def resolve(complaint_id: int):
     user = principal()

@@ -50,6 +50,8 @@ COMPLAINT = {"type": "object", "properties": {
     "received_at": {"type": "string", "format": "date-time"}, "due_at": {"type": "string", "format": "date-time"},
     "overdue": {"type": "boolean"}, "category": {"type": "string"}, "agency": {"type": "string"},
     "misinformation": {"type": "boolean", "nullable": True}, "flagged": {"type": "boolean"},
+    "returned_by": {"type": "string", "nullable": True,
+                    "description": "the agency that handed it back, until it is routed again"},
     "revision": {"type": "integer"}, "suggestion": {"$ref": "#/components/schemas/Suggestion"}}}
 USER = {"type": "object", "properties": {
     "username": {"type": "string"}, "role": {"type": "string", "enum": ["coordinator", "agency", "auditor", "integration"]},
@@ -97,8 +99,8 @@ OPENAPI = {
                                "streams every match, oldest first (masked text, no reporter; audited)",
                     "parameters": [{"name": n, "in": "query", "schema": {"type": t}} for n, t in (
                         ("status", "string"), ("agency", "string"), ("category", "string"), ("flagged", "boolean"),
-                        ("overdue", "boolean"), ("received_from", "string"), ("received_to", "string"),
-                        ("q", "string"), ("district", "string"), ("cursor", "string"), ("limit", "integer"),
+                        ("overdue", "boolean"), ("returned", "boolean"), ("received_from", "string"),
+                        ("received_to", "string"), ("q", "string"), ("district", "string"), ("cursor", "string"), ("limit", "integer"),
                         ("format", "string"))],
                     "responses": {"200": {"description": "items and next_cursor (or text/csv)", "content": {"application/json": {
                         "schema": {"type": "object", "properties": {
@@ -127,6 +129,16 @@ OPENAPI = {
                                "misinformation": {"type": "boolean"}, "note": {"type": "string"},
                                "expected_revision": {"type": "integer"}}}}}},
             "responses": {"200": {"description": "routed"}, "409": _error("changed in between"), **ERRORS}}},
+        "/api/v1/complaints/{id}/return": {"post": {
+            "summary": "hand a complaint routed to the caller's agency back to the coordinators, with the reason "
+                       "(agency liaisons); it waits for routing again",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["reason", "expected_revision"],
+                "properties": {"reason": {"type": "string", "maxLength": 2000},
+                               "expected_revision": {"type": "integer"}}}}}},
+            "responses": {"200": {"description": "back in the queue (status pending_review, returned_by)"},
+                          "409": _error("not routed to the caller's agency, or changed in between"), **ERRORS}}},
         "/api/v1/complaints/{id}/resolution": {"post": {
             "summary": "mark resolved (coordinator; agency: own)",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
