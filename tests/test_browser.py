@@ -315,7 +315,9 @@ def test_coordinator_manages_users_on_the_users_page(page, service):
     page.click("form.tambah-pengguna button[type=submit]")
     token_field = page.locator("input.token")
     token = token_field.input_value()
-    assert page.evaluate("() => window.getSelection().toString() || document.activeElement.value") == token
+    # autofocus and the script run after load: wait (up to the 10 s timeout) for the token to be selected
+    page.wait_for_function("token => (window.getSelection().toString() || document.activeElement.value) === token",
+                           arg=token)
     assert service.call("GET", "/api/v1/complaints", token)[0] == 200, "the token shown works at once"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "token.png"), full_page=True)
@@ -417,8 +419,8 @@ def test_auditor_reads_the_period_recap(page, service):
 
 def test_a_liaison_hands_a_misrouted_complaint_back_and_the_coordinator_sees_it(page, service):
     status, body = service.call("POST", "/api/v1/complaints", service.token, {
-        "external_id": "return-1", "text": "Jembatan kayu penghubung dua dusun lapuk, papannya banyak yang patah"})
-    assert status == 201
+        "external_id": "return-1", "text": "Sampah menumpuk di TPS dekat pasar, sudah seminggu tidak diangkut"})
+    assert status == 201 and body["suggestion"]["agency_top"][0]["code"] == "DLH"
     complaint_id = body["id"]
     login(page, service, "koordinator")
     page.goto(f"{service.base}/pengaduan/{complaint_id}")
@@ -429,7 +431,7 @@ def test_a_liaison_hands_a_misrouted_complaint_back_and_the_coordinator_sees_it(
 
     login(page, service, "dlh")
     page.goto(f"{service.base}/pengaduan/{complaint_id}")
-    page.fill("#kembalikan textarea[name=reason]", "Jembatan desa, bukan kewenangan DLH")
+    page.fill("#kembalikan textarea[name=reason]", "TPS pasar dikelola Dinas Perdagangan, bukan DLH")
     page.click("#kembalikan button[type=submit]")
     assert f"Pengaduan #{complaint_id} dikembalikan ke koordinator." in page.inner_text("body")
     page.click("form.keluar button")
@@ -440,6 +442,8 @@ def test_a_liaison_hands_a_misrouted_complaint_back_and_the_coordinator_sees_it(
     rows = page.locator("table.antrean tbody tr")
     assert rows.count() == 1 and "dikembalikan DLH" in rows.first.inner_text()
     rows.first.locator("td.cuplikan a").click()
-    assert "Jembatan desa, bukan kewenangan DLH" in page.inner_text("p.dikembalikan")
+    assert "TPS pasar dikelola Dinas Perdagangan, bukan DLH" in page.inner_text("p.dikembalikan")
     assert page.locator("#kembalikan").count() == 0, "coordinators route it again instead"
+    assert "DLH" not in page.inner_text("#setujui button"), "the agency that refused is not the one-key choice"
+    assert "pernah mengembalikan" in page.inner_text("ol.pilihan li:has-text('DLH')")
     assert complaint(service, "return-1").returned_by == "DLH"

@@ -207,6 +207,9 @@ def test_an_agency_hands_a_misrouted_complaint_back_and_it_is_not_learned_from(s
     _, listing = service.call("GET", "/api/v1/complaints?returned=true&limit=200", coordinator)
     assert [i["id"] for i in listing["items"]] == [created["id"]]
     assert exported() == set(), "a refused routing is not a training label"
+    status, plan = service.call("POST", "/api/v1/complaints/bulk-accept", coordinator,
+                                {"ids": [created["id"]], "threshold": 0.0, "dry_run": True})
+    assert plan["skipped"] == [{"id": created["id"], "reason": "returned"}], "a person decides where it goes now"
 
     status, _ = service.call("POST", path + "/decision", coordinator, {"category": "JALAN", "agency": "PUPR",
                                                                        "expected_revision": 2})
@@ -414,15 +417,21 @@ def test_period_recap_counts_where_complaints_stand(service):
     status, _ = service.call("POST", f"/api/v1/complaints/{ids['recap-1']}/resolution", admin,
                              {"outcome": "jalan ditambal", "final_agency": "PUPR"})
     assert status == 200
+    trash = f"/api/v1/complaints/{ids['recap-2']}"  # DLH hands it back; the coordinator sends it to DLH again
+    assert service.call("POST", trash + "/return", service.tokens["dlh"],
+                        {"reason": "lokasi di luar wilayah", "expected_revision": 1})[0] == 200
+    assert service.call("POST", trash + "/decision", admin, {"category": "SAMPAH", "agency": "DLH",
+                                                             "expected_revision": 2})[0] == 200
     query = "/api/v1/stats/recap?received_from=2025-03-03&received_to=2025-03-03"
     status, report = service.call("GET", query, service.tokens["auditor"])
     assert status == 200
     assert report["total"] | {"median_hours_to_route": None, "median_days_to_resolve": None} == {
         "received": 3, "awaiting_review": 1, "routed": 1, "resolved": 1, "routed_late": 2, "unrouted_overdue": 1,
-        "median_hours_to_route": None, "median_days_to_resolve": None}, "routed today: long after the SOP deadline"
+        "handed_back": 1, "median_hours_to_route": None, "median_days_to_resolve": None}, "routed today: long after the SOP deadline"
     assert report["total"]["median_days_to_resolve"] > 365
     by_agency = {row["agency"]: row for row in report["agencies"]}
     assert by_agency["PUPR"]["resolved"] == 1 and by_agency["DLH"]["routed"] == 1
+    assert by_agency["DLH"]["handed_back"] == 1 and by_agency["PUPR"]["handed_back"] == 0
     assert by_agency["PDAM"]["awaiting_review"] == 1 and by_agency["PDAM"]["agency_name"] != "PDAM"
     status, body = service.download(query + "&format=csv", service.tokens["auditor"])
     rows = list(csv.DictReader(io.StringIO(body.decode())))

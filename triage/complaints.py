@@ -784,6 +784,8 @@ def _bulk_refusal(complaint: Complaint | None, latest: Suggestion | None, thresh
         return "needs_verification"
     if complaint.status != "pending_review":
         return "not_awaiting_review"
+    if complaint.returned_by:  # an agency refused its routing: a person decides where it goes now
+        return "returned"
     if latest is None or not complaint.suggested_agency or not complaint.suggested_category:
         return "no_suggestion"
     if (latest.top_agency_probability or 0.0) < threshold:

@@ -2,7 +2,8 @@
 complaints received between two dates, per agency and in total, by where they stand now, how many were routed late
 (or are still unrouted past the SOP routing deadline), and the median time to route and to resolve.
 
-A complaint counts for its decided agency, else the suggested one (as on the dashboard).
+A complaint counts for its decided agency, else the suggested one (as on the dashboard); `handed_back` counts the
+complaints an agency handed back as outside its authority, under the agency that did so.
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from sqlalchemy.orm import Session
 from triage import deadlines
 from triage.accounts import Principal
 from triage.spreadsheet import csv_chunks
-from triage.store.tables import Complaint, utcnow
+from triage.store.tables import Complaint, RoutingReturn, utcnow
 from triage.times import iso, parse_time
 
 AWAITING = ("pending_review", "needs_verification")
 CSV_COLUMNS = ("agency", "agency_name", "received", "awaiting_review", "routed", "resolved", "routed_late",
-               "unrouted_overdue", "median_hours_to_route", "median_days_to_resolve")
+               "unrouted_overdue", "handed_back", "median_hours_to_route", "median_days_to_resolve")
 
 
 @dataclass
@@ -34,6 +35,7 @@ class _Tally:
     resolved: int = 0
     routed_late: int = 0
     unrouted_overdue: int = 0
+    handed_back: int = 0
     hours_to_route: list[float] = field(default_factory=list)
     days_to_resolve: list[float] = field(default_factory=list)
 
@@ -58,7 +60,7 @@ class _Tally:
 
         return {"received": self.received, "awaiting_review": self.awaiting_review, "routed": self.routed,
                 "resolved": self.resolved, "routed_late": self.routed_late, "unrouted_overdue": self.unrouted_overdue,
-                "median_hours_to_route": median(self.hours_to_route),
+                "handed_back": self.handed_back, "median_hours_to_route": median(self.hours_to_route),
                 "median_days_to_resolve": median(self.days_to_resolve)}
 
 
@@ -71,16 +73,20 @@ def recap(session: Session, principal: Principal, filters: dict,
     end = parse_time(filters.get("received_to"), "received_to", end_of_day=True)
     agency = func.coalesce(Complaint.agency, Complaint.suggested_agency)
     query = select(agency, Complaint.status, Complaint.received_at, Complaint.routed_at, Complaint.resolved_at)
+    handed_back = select(RoutingReturn.agency, func.count()).join(Complaint).group_by(RoutingReturn.agency)
     if start:
-        query = query.where(Complaint.received_at >= start)
+        query, handed_back = (q.where(Complaint.received_at >= start) for q in (query, handed_back))
     if end:
-        query = query.where(Complaint.received_at < end)
+        query, handed_back = (q.where(Complaint.received_at < end) for q in (query, handed_back))
     now, total, per_agency = utcnow(), _Tally(), {}
     for code, status, received, routed, resolved in session.execute(query.execution_options(yield_per=5000)):
         # the routing deadline from receipt (a complaint's due_at moves on to the agency's once it is routed)
         due = deadlines.routing_due(received)
         total.add(status, received, routed, resolved, due, now)
         per_agency.setdefault(code or "", _Tally()).add(status, received, routed, resolved, due, now)
+    for code, count in session.execute(handed_back):
+        total.handed_back += count
+        per_agency.setdefault(code, _Tally()).handed_back += count
     agencies = [{"agency": code, "agency_name": agency_name(code) if code else "", **tally.view()}
                 for code, tally in sorted(per_agency.items(), key=lambda item: (-item[1].received, item[0]))]
     return {"received_from": iso(start), "received_to": iso(end), "total": total.view(), "agencies": agencies}

@@ -38,7 +38,7 @@ STATUS_NAMES = {"pending_review": "Menunggu tinjauan", "needs_verification": "Pe
                 "routed": "Diteruskan", "resolved": "Selesai"}
 BULK_REASONS = {"needs_verification": "perlu verifikasi misinformasi", "not_awaiting_review": "sudah ditinjau",
                 "no_suggestion": "tanpa saran", "below_threshold": "di bawah ambang", "not_found": "tidak ditemukan",
-                "conflict": "diubah pengguna lain"}
+                "conflict": "diubah pengguna lain", "returned": "dikembalikan instansi, perlu diputuskan satu per satu"}
 DEFAULT_BULK_THRESHOLD = 0.9
 CHANNEL_NAMES = {"phone": "Telepon", "other": "Surat / datang langsung / lainnya", "email": "Surel",
                  "sms": "SMS 1708", "social": "Media sosial", "web": "Situs web LAPOR!"}
