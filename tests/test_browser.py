@@ -447,3 +447,21 @@ def test_a_liaison_hands_a_misrouted_complaint_back_and_the_coordinator_sees_it(
     assert "DLH" not in page.inner_text("#setujui button"), "the agency that refused is not the one-key choice"
     assert "pernah mengembalikan" in page.inner_text("ol.pilihan li:has-text('DLH')")
     assert complaint(service, "return-1").returned_by == "DLH"
+
+
+def test_a_coordinator_opens_a_confidential_identity_and_it_is_audited(page, service):
+    text = "Lampu jalan di gang 5 mati seminggu, hubungi saya di 0812 3456 7890 kalau petugas datang"
+    status, body = service.call("POST", "/api/v1/complaints", service.token, {
+        "external_id": "identity-1", "text": text, "reporter": "Ibu Rahasia", "reporter_confidential": True})
+    assert status == 201
+    login(page, service, "koordinator")
+    page.goto(f"{service.base}/pengaduan/{body['id']}")
+    content = page.inner_text("body")
+    assert "Ibu Rahasia" not in content and "0812 3456 7890" not in content, "nothing personal until asked"
+    page.click("#identitas button")
+    assert page.inner_text("p.pelapor").startswith("Pelapor: Ibu Rahasia")
+    assert page.inner_text("[data-original-text]") == text
+    assert page.locator("#identitas").count() == 0
+    with service.engine.connect() as connection:
+        events = list(connection.execute(select(AuditEvent.action).where(AuditEvent.complaint_id == body["id"])))
+    assert [e.action for e in events] == ["complaint.ingested", "complaint.identity_viewed"]

@@ -139,8 +139,15 @@ def test_agency_user_sees_only_its_own_complaints(service):
     assert service.call("POST", f"/api/v1/complaints/{road['id']}/decision", dlh, decision)[0] == 403
     status, other = service.call("GET", f"/api/v1/complaints/{road['id']}", service.tokens["pupr"])
     assert status == 200 and other["reporter"] == "Pak Budi", "a non-confidential reporter is visible"
-    status, full = service.call("GET", f"/api/v1/complaints/{trash['id']}", service.tokens["koordinator"])
+    coordinator = service.tokens["koordinator"]
+    status, plain = service.call("GET", f"/api/v1/complaints/{trash['id']}", coordinator)
+    assert status == 200 and "text_original" not in plain and "reporter" not in plain, "identity only on request"
+    _, listing = service.call("GET", "/api/v1/complaints?limit=200", coordinator)
+    assert not any("text_original" in item for item in listing["items"]), "lists never carry identities"
+    assert service.call("GET", f"/api/v1/complaints/{trash['id']}?identity=true", dlh)[0] == 403
+    status, full = service.call("GET", f"/api/v1/complaints/{trash['id']}?identity=true", coordinator)
     assert full["text_original"] == TRASH and full["reporter"] == "Bu Sari, RT 02"
+    assert full["audit"][-1]["action"] == "complaint.identity_viewed" and full["audit"][-1]["user"] == "koordinator"
 
 
 def test_other_roles_get_403_outside_their_role(service):

@@ -21,6 +21,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "suggest": frozenset(ROLES),
     "ingest": frozenset({"coordinator", "integration"}),
     "read": frozenset({"coordinator", "agency", "auditor"}),
+    "identity": frozenset({"coordinator"}),  # a confidential reporter and the unmasked text; each look audited
     "decide": frozenset({"coordinator", "agency"}),
     "resolve": frozenset({"coordinator", "agency"}),
     "return": frozenset({"agency"}),  # hand a misrouted complaint back; coordinators route it again instead

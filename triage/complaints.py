@@ -94,7 +94,10 @@ def suggestion_view(s: Suggestion) -> dict:
             "explanation": s.explanation}
 
 
-def complaint_view(c: Complaint, principal: Principal, latest: Suggestion | None, now: datetime) -> dict:
+def complaint_view(c: Complaint, principal: Principal, latest: Suggestion | None, now: datetime,
+                   identity: bool = False) -> dict:
+    """A complaint as its reader may see it. The unmasked text and a confidential reporter only with `identity`
+    (a coordinator's audited request); a reporter who did not ask for confidentiality is shown to every reader."""
     view = {"id": c.id, "external_id": c.external_id, "channel": c.channel, "district": c.district,
             "text": c.text_masked, "status": c.status, "received_at": iso(c.received_at),
             "due_at": iso(c.due_at), "overdue": _overdue(c, now), "category": c.category, "agency": c.agency,
@@ -102,7 +105,7 @@ def complaint_view(c: Complaint, principal: Principal, latest: Suggestion | None
             "routed_at": iso(c.routed_at), "resolved_at": iso(c.resolved_at), "returned_by": c.returned_by,
             "reporter_confidential": c.reporter_confidential,
             "suggestion": suggestion_view(latest) if latest else None}
-    if principal.role == "coordinator":
+    if identity:
         view["text_original"] = c.text_original
         view["reporter"] = c.reporter
     elif not c.reporter_confidential:
@@ -407,14 +410,15 @@ class ComplaintService:
                 raise Forbidden(f"complaint {complaint_id} belongs to another agency")
         return complaint
 
-    def detail(self, session: Session, principal: Principal, complaint_id: int) -> dict:
+    def detail(self, session: Session, principal: Principal, complaint_id: int, identity: bool = False) -> dict:
         """The complaint with its suggestion history, decisions, resolutions and (for auditors and
-        coordinators) its audit events."""
+        coordinators) its audit events; with `identity` (see `reveal_identity`) also the reporter and the
+        unmasked text."""
         principal.require("read")
         complaint = self._get_visible(session, principal, complaint_id)
         now = utcnow()
         suggestions = complaint.suggestions
-        view = complaint_view(complaint, principal, suggestions[-1] if suggestions else None, now)
+        view = complaint_view(complaint, principal, suggestions[-1] if suggestions else None, now, identity)
         view["suggestions"] = [suggestion_view(s) for s in suggestions]
         view["decisions"] = [{"id": d.id, "user": d.user.username, "decided_at": iso(d.decided_at),
                               "category": d.category, "agency": d.agency, "misinformation": d.misinformation,
@@ -431,6 +435,16 @@ class ComplaintService:
                                      .where(AuditEvent.complaint_id == complaint_id).order_by(AuditEvent.id))
             view["audit"] = [event_view(event, name) for event, name in events]
         return view
+
+    def reveal_identity(self, session_factory, principal: Principal, complaint_id: int) -> dict:
+        """The complaint's detail with its reporter and unmasked text, for a coordinator; every such look is
+        audited (`complaint.identity_viewed`) before anything is shown."""
+        principal.require("identity")
+        with session_factory.begin() as session:
+            self._get_visible(session, principal, complaint_id)
+            _audit(session, principal, "complaint.identity_viewed", complaint_id)
+        with session_factory() as session:
+            return self.detail(session, principal, complaint_id, identity=True)
 
     # ---- decide and resolve -----------------------------------------------------------------------
     def decide(self, session_factory, principal: Principal, complaint_id: int, payload: object,

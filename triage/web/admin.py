@@ -47,6 +47,7 @@ AUDIT_GROUPS = {"complaint": "Pengaduan", "model": "Model", "user": "Pengguna", 
 AUDIT_ACTIONS = {
     "complaint.ingested": "Pengaduan diterima", "complaint.decided": "Keputusan rute",
     "complaint.resolved": "Pengaduan diselesaikan", "complaint.returned": "Dikembalikan instansi",
+    "complaint.identity_viewed": "Identitas pelapor dibuka",
     "queue.rescored": "Antrean dinilai ulang",
     "model.activated": "Model diaktifkan", "model.rolled_back": "Model dikembalikan",
     "model.retrain_requested": "Pelatihan ulang diminta", "model.retrained": "Pelatihan ulang selesai",
@@ -162,11 +163,23 @@ def queue_download():
 
 @blueprint.get("/pengaduan/<int:complaint_id>")
 def detail(complaint_id: int):
+    return _detail_page(complaint_id)
+
+
+@blueprint.post("/pengaduan/<int:complaint_id>/identitas")
+def reveal_identity(complaint_id: int):
+    """The same page with the reporter and the unmasked text (coordinators; audited). A POST, so that the
+    identity is never in a URL, a browser history entry or a proxy log."""
+    return _detail_page(complaint_id, identity=True)
+
+
+def _detail_page(complaint_id: int, identity: bool = False):
     user = current_principal()
     args = _queue_args()
     complaints = services().complaints
+    revealed = complaints.reveal_identity(services().sessions, user, complaint_id) if identity else None
     with services().sessions() as db:
-        complaint = complaints.detail(db, user, complaint_id)
+        complaint = revealed or complaints.detail(db, user, complaint_id)
         similar = complaints.similar(db, user, complaint_id)
         around = complaints.neighbours(db, user, complaint_id, {**list_filters(request.args), **args})
     return render_template("detail.html", user=user, c=complaint, s=complaint["suggestion"], similar=similar,

@@ -23,6 +23,7 @@ from triage.web.common import (
     audit_csv_response,
     audit_filters,
     complaints_csv_response,
+    flag,
     list_filters,
     recap_csv_response,
     services,
@@ -121,6 +122,8 @@ def list_complaints():
 @blueprint.get("/api/v1/complaints/<int:complaint_id>")
 def complaint_detail(complaint_id: int):
     user = principal()
+    if flag(request.args, "identity"):
+        return jsonify(services().complaints.reveal_identity(services().sessions, user, complaint_id))
     with services().sessions() as session:
         return jsonify(services().complaints.detail(session, user, complaint_id))
 

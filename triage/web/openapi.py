@@ -44,8 +44,9 @@ NEW_COMPLAINT = {"type": "object", "required": ["external_id", "text"], "propert
 COMPLAINT = {"type": "object", "properties": {
     "id": {"type": "integer"}, "external_id": {"type": "string"}, "channel": {"type": "string"},
     "district": {"type": "string", "nullable": True}, "text": {"type": "string", "description": "personal data masked"},
-    "text_original": {"type": "string", "description": "coordinators only"},
-    "reporter": {"type": "string", "description": "coordinators; others only when not confidential"},
+    "text_original": {"type": "string", "description": "one complaint with identity=true (coordinators; audited)"},
+    "reporter": {"type": "string", "description": "when not confidential; else with identity=true (coordinators; "
+                                                  "audited)"},
     "status": {"type": "string", "enum": ["pending_review", "needs_verification", "routed", "resolved"]},
     "received_at": {"type": "string", "format": "date-time"}, "due_at": {"type": "string", "format": "date-time"},
     "overdue": {"type": "boolean"}, "category": {"type": "string"}, "agency": {"type": "string"},
@@ -117,8 +118,10 @@ OPENAPI = {
             "responses": {"200": {"description": "items (id, at, user, user_id, action, complaint_id, detail) and "
                                                  "next_cursor, or text/csv"}, **ERRORS}}},
         "/api/v1/complaints/{id}": {"get": {
-            "summary": "complaint with suggestion history, decisions, resolutions and audit",
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "summary": "complaint with suggestion history, decisions, resolutions and audit; identity=true adds the "
+                       "reporter and the unmasked text (coordinators; audited as complaint.identity_viewed)",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                           {"name": "identity", "in": "query", "schema": {"type": "boolean"}}],
             "responses": {"200": _json("Complaint"), "404": _error("no such complaint"), **ERRORS}}},
         "/api/v1/complaints/{id}/decision": {"post": {
             "summary": "route (or re-route) a complaint (coordinator; agency: own)",
