@@ -226,6 +226,17 @@ def test_an_agency_hands_a_misrouted_complaint_back_and_it_is_not_learned_from(s
     assert exported() == {"PUPR"}
 
 
+def test_retention_purge_is_for_coordinators_and_checks_its_input(service):
+    path, body = "/api/v1/retention/purge", {"older_than_days": 365, "dry_run": True}
+    assert service.call("POST", path, service.tokens["auditor"], body)[0] == 403
+    status, answer = service.call("POST", path, service.tokens["koordinator"], body)
+    assert status == 200 and answer["dry_run"] is True and answer["complaints"] == 0
+    for bad, code in (({"older_than_days": 5}, "invalid_older_than_days"),
+                      ({"older_than_days": 365, "dry_run": "ya"}, "invalid_dry_run")):
+        status, answer = service.call("POST", path, service.tokens["koordinator"], bad)
+        assert (status, answer["error"]["code"]) == (422, code)
+
+
 def test_list_filters_and_cursor_pagination(service):
     for i in range(5):
         ingest(service, f"page-{i}", TRASH, received_at=f"2026-01-0{i + 5}T09:00:00+07:00")

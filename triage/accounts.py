@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "jobs": frozenset({"coordinator"}),
     "models": frozenset({"coordinator"}),
     "users": frozenset({"coordinator"}),
+    "retention": frozenset({"coordinator"}),
     "list_users": frozenset({"coordinator", "auditor"}),  # who has access is an audit question
 }
 

@@ -697,6 +697,22 @@ def replace_token(name) -> None:
 
 
 
+@main.command("purge-identities")
+@click.option("--older-than", "days", required=True, type=int, help="days since resolution (at least 30)")
+@click.option("--dry-run", is_flag=True, help="only count the complaints that would be purged")
+def purge_identities(days, dry_run) -> None:
+    """Erase the reporter and the unmasked text of complaints resolved more than DAYS days ago (the masked text,
+    decisions and audit trail stay). Prints {"complaints": N, "resolved_before": ..., "dry_run": ...}."""
+    from triage.retention import purge_identities as purge
+    from triage.service import InputError
+
+    try:
+        result = purge(_sessions(), None, days, dry_run=dry_run, by=_operator())
+    except InputError as exc:
+        _fail(f"--older-than: {exc.message}")
+    click.echo(json.dumps(result))
+
+
 @main.group()
 def db() -> None:
     """The database itself: copies for backup or for moving to PostgreSQL."""

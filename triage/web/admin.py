@@ -43,11 +43,12 @@ DEFAULT_BULK_THRESHOLD = 0.9
 CHANNEL_NAMES = {"phone": "Telepon", "other": "Surat / datang langsung / lainnya", "email": "Surel",
                  "sms": "SMS 1708", "social": "Media sosial", "web": "Situs web LAPOR!"}
 AUDIT_GROUPS = {"complaint": "Pengaduan", "model": "Model", "user": "Pengguna", "job": "Klasifikasi ulang berkas",
-                "hoaxes": "Katalog hoaks", "queue": "Antrean", "database": "Basis data"}
+                "hoaxes": "Katalog hoaks", "queue": "Antrean", "database": "Basis data",
+                "retention": "Retensi data pribadi"}
 AUDIT_ACTIONS = {
     "complaint.ingested": "Pengaduan diterima", "complaint.decided": "Keputusan rute",
     "complaint.resolved": "Pengaduan diselesaikan", "complaint.returned": "Dikembalikan instansi",
-    "complaint.identity_viewed": "Identitas pelapor dibuka",
+    "complaint.identity_viewed": "Identitas pelapor dibuka", "retention.purged": "Data pribadi dihapus (retensi)",
     "queue.rescored": "Antrean dinilai ulang",
     "model.activated": "Model diaktifkan", "model.rolled_back": "Model dikembalikan",
     "model.retrain_requested": "Pelatihan ulang diminta", "model.retrained": "Pelatihan ulang selesai",

@@ -12,7 +12,7 @@ import time
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from triage import audit, catalogue, model_admin, recap, user_admin
+from triage import audit, catalogue, model_admin, recap, retention, user_admin
 from triage.accounts import Principal, authenticate
 from triage.config import hoax_index_path
 from triage.hoaxes import CatalogueError, normalise_entry
@@ -218,6 +218,19 @@ def return_routing(complaint_id: int):
 def resolve(complaint_id: int):
     user = principal()
     return jsonify(services().complaints.resolve(services().sessions, user, complaint_id, json_body()))
+
+
+@blueprint.post("/api/v1/retention/purge")
+def purge_identities():
+    """Erase reporters and unmasked texts of complaints resolved more than `older_than_days` ago."""
+    user = principal()
+    body = json_body()
+    if not isinstance(body, dict):
+        raise InputError("invalid_body", "body must be a JSON object with 'older_than_days'")
+    dry_run = body.get("dry_run", False)
+    if not isinstance(dry_run, bool):
+        raise InputError("invalid_dry_run", "'dry_run' must be true or false")
+    return jsonify(retention.purge_identities(services().sessions, user, body.get("older_than_days"), dry_run))
 
 
 @blueprint.post("/api/v1/jobs/reclassify")

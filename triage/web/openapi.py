@@ -142,6 +142,16 @@ OPENAPI = {
                                "expected_revision": {"type": "integer"}}}}}},
             "responses": {"200": {"description": "back in the queue (status pending_review, returned_by)"},
                           "409": _error("not routed to the caller's agency, or changed in between"), **ERRORS}}},
+        "/api/v1/retention/purge": {"post": {
+            "summary": "erase the reporter and the unmasked text of complaints resolved more than older_than_days "
+                       "(>= 30) days ago; masked text, decisions and audit stay (coordinator; audited as "
+                       "retention.purged)",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["older_than_days"],
+                "properties": {"older_than_days": {"type": "integer", "minimum": 30},
+                               "dry_run": {"type": "boolean", "default": False}}}}}},
+            "responses": {"200": {"description": "complaints (purged, or that would be), resolved_before, dry_run"},
+                          **ERRORS}}},
         "/api/v1/complaints/{id}/resolution": {"post": {
             "summary": "mark resolved (coordinator; agency: own)",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],

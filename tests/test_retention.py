@@ -1,0 +1,57 @@
+"""Retention: reporters and unmasked texts of long-resolved complaints are erased; nothing else changes."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, update
+from test_cli import run
+
+from triage.accounts import add_user
+from triage.complaints import ComplaintService
+from triage.retention import purge_identities
+from triage.service import InputError, SuggestionService
+from triage.store.db import open_database
+from triage.store.tables import AuditEvent, Complaint, Decision, utcnow
+
+TEXT = "Lampu jalan di gang 5 mati, hubungi saya di 0812 3456 7890 atau budi@contoh.id"
+
+
+def test_purge_erases_identities_of_long_resolved_complaints_only(database_url, seed_model):
+    _, sessions = open_database(database_url)
+    service = ComplaintService(SuggestionService(seed_model))
+    with sessions.begin() as session:
+        admin, _ = add_user(session, "admin", "coordinator")
+    results, _ = service.ingest(sessions, admin, [{"external_id": key, "text": TEXT, "reporter": "Budi"}
+                                                  for key in ("old", "recent", "open")])
+    ids = {r["external_id"]: r["id"] for r in results}
+    for key in ("old", "recent"):
+        service.decide(sessions, admin, ids[key], {"category": "PJU", "agency": "DISHUB", "expected_revision": 0})
+        service.resolve(sessions, admin, ids[key], {"outcome": "lampu diganti", "final_agency": "DISHUB"})
+    with sessions.begin() as session:  # one resolved 400 days ago, one 10 days ago, one still open
+        for key, days in (("old", 400), ("recent", 10)):
+            session.execute(update(Complaint).where(Complaint.id == ids[key])
+                            .values(resolved_at=utcnow() - timedelta(days=days)))
+    env = {"TRIAGE_DATABASE_URL": database_url}
+
+    dry = run("purge-identities", "--older-than", "365", "--dry-run", env=env)
+    assert dry.returncode == 0 and json.loads(dry.stdout)["complaints"] == 1, dry.stderr
+    real = run("purge-identities", "--older-than", "365", env=env)
+    assert json.loads(real.stdout) | {"resolved_before": None} == {"complaints": 1, "resolved_before": None,
+                                                                  "dry_run": False}
+    with sessions() as session:
+        rows = {c.external_id: c for c in session.scalars(select(Complaint))}
+        assert rows["old"].reporter is None and rows["old"].text_original == rows["old"].text_masked
+        assert "0812" not in rows["old"].text_original and "budi@contoh.id" not in rows["old"].text_original
+        for key in ("recent", "open"):
+            assert rows[key].reporter == "Budi" and rows[key].text_original == TEXT, f"{key} is kept"
+        assert session.scalar(select(Decision.agency).where(Decision.complaint_id == ids["old"])) == "DISHUB"
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purged")).one()
+        assert event.detail["complaints"] == 1 and event.detail["via"] == "cli"
+    again = run("purge-identities", "--older-than", "365", env=env)
+    assert json.loads(again.stdout)["complaints"] == 0, "nothing left to purge"
+
+    too_soon = run("purge-identities", "--older-than", "7", env=env)
+    assert too_soon.returncode == 2 and too_soon.stderr.startswith("triage: error: --older-than: ")
+    with pytest.raises(InputError, match="whole number of days"):
+        purge_identities(sessions, admin, "365")
