@@ -465,3 +465,23 @@ def test_a_coordinator_opens_a_confidential_identity_and_it_is_audited(page, ser
     with service.engine.connect() as connection:
         events = list(connection.execute(select(AuditEvent.action).where(AuditEvent.complaint_id == body["id"])))
     assert [e.action for e in events] == ["complaint.ingested", "complaint.identity_viewed"]
+
+
+def test_a_repeat_complaint_is_routed_like_the_earlier_one_in_one_click(page, service):
+    texts = {"repeat-1": "Lampu penerangan jalan di depan masjid Al Ikhlas padam sejak minggu lalu, gelap sekali",
+             "repeat-2": "Lampu penerangan jalan depan masjid Al Ikhlas padam sejak seminggu lalu, gelap sekali"}
+    status, body = service.call("POST", "/api/v1/complaints", service.token,
+                                [{"external_id": key, "text": text} for key, text in texts.items()])
+    assert status == 201
+    first, second = (item["id"] for item in body)
+    login(page, service, "koordinator")
+    page.goto(f"{service.base}/pengaduan/{first}")
+    page.fill("#putuskan input[name=agency]", "DISPERKIM")
+    page.fill("#putuskan input[name=category]", "PJU")
+    page.click("#putuskan button[type=submit]")
+    page.goto(f"{service.base}/pengaduan/{second}")
+    page.click(f"form.seperti button:has-text('Teruskan seperti #{first}: DISPERKIM / PJU')")
+    page.wait_for_selector(".pesan")
+    with service.engine.connect() as connection:
+        [decision] = connection.execute(select(Decision).where(Decision.complaint_id == second))
+    assert (decision.agency, decision.category, decision.note) == ("DISPERKIM", "PJU", f"seperti #{first}")
