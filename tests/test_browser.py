@@ -389,6 +389,8 @@ def test_queue_downloads_what_it_shows_as_csv(page, service):
         "external_id": "csv-1", "text": "Sampah di pinggir sungai menumpuk dan dibakar warga, asapnya masuk rumah"})
     assert status == 201, "earlier tests may have routed every DLH complaint; this one awaits review"
     login(page, service, "dlh")
+    page.select_option("select[name=status]", "pending_review,needs_verification")
+    page.click("form.saring button[type=submit]")
     shown = {int(text.lstrip("#")) for text in page.locator("table.antrean td.cuplikan > a").all_inner_texts()}
     with page.expect_download() as download:
         page.click("form.saring a:has-text('Unduh CSV')")
@@ -485,3 +487,29 @@ def test_a_repeat_complaint_is_routed_like_the_earlier_one_in_one_click(page, se
     with service.engine.connect() as connection:
         [decision] = connection.execute(select(Decision).where(Decision.complaint_id == second))
     assert (decision.agency, decision.category, decision.note) == ("DISPERKIM", "PJU", f"seperti #{first}")
+
+
+def test_a_liaison_finds_what_was_routed_to_them_and_records_a_follow_up(page, service):
+    status, body = service.call("POST", "/api/v1/complaints", service.token, {
+        "external_id": "follow-1", "text": "Bak sampah di depan SD Negeri 3 sudah penuh dan belum diangkut tiga hari"})
+    assert status == 201
+    complaint_id = body["id"]
+    login(page, service, "koordinator")
+    page.goto(f"{service.base}/pengaduan/{complaint_id}")
+    page.fill("#putuskan input[name=agency]", "DLH")
+    page.fill("#putuskan input[name=category]", "SAMPAH")
+    page.click("#putuskan button[type=submit]")
+    page.click("form.keluar button")
+
+    login(page, service, "dlh")
+    assert page.input_value("select[name=status]") == "routed", "a liaison's queue opens on what was routed to them"
+    row = page.locator("table.antrean tbody tr", has_text="SD Negeri 3")
+    assert "belum ditanggapi" in row.inner_text()
+    row.locator("td.cuplikan a").click()
+    page.fill("#tindak-lanjut textarea[name=text]", "Truk dijadwalkan mengangkut besok pagi")
+    page.click("#tindak-lanjut button[type=submit]")
+    assert "Tindak lanjut pengaduan" in page.inner_text(".pesan")
+    assert "Sudah ditanggapi" in page.inner_text("#tindak-lanjut")
+    assert "Truk dijadwalkan mengangkut besok pagi" in page.inner_text("section.riwayat")
+    stored = complaint(service, "follow-1")
+    assert stored.responded_at is not None and stored.due_at > stored.responded_at

@@ -226,6 +226,38 @@ def test_an_agency_hands_a_misrouted_complaint_back_and_it_is_not_learned_from(s
     assert exported() == {"PUPR"}
 
 
+def test_the_first_follow_up_meets_the_response_deadline(service):
+    received = "2026-03-02T09:00:00+07:00"  # a Monday
+    _, created = ingest(service, "follow-1", TRASH, received_at=received)
+    path = f"/api/v1/complaints/{created['id']}"
+    coordinator, dlh, pupr = (service.tokens[n] for n in ("koordinator", "dlh", "pupr"))
+    note = {"text": "Petugas dijadwalkan mengangkut hari Kamis"}
+    assert service.call("POST", path + "/follow-up", coordinator, note)[0] == 409, "not routed yet"
+    service.call("POST", path + "/decision", coordinator, {"category": "SAMPAH", "agency": "DLH",
+                                                           "expected_revision": 0})
+    _, listing = service.call("GET", "/api/v1/complaints?status=routed&responded=false&limit=200", dlh)
+    assert created["id"] in {i["id"] for i in listing["items"]}
+    for token, body, expected in [(pupr, note, 403), (service.tokens["auditor"], note, 403),
+                                  (dlh, {"text": "  "}, 422)]:
+        assert service.call("POST", path + "/follow-up", token, body)[0] == expected
+
+    status, first = service.call("POST", path + "/follow-up", dlh, note)
+    assert status == 200 and first["first"] is True and first["revision"] == 2
+    assert first["due_at"] == "2026-05-01T16:59:59Z", "now the resolution deadline: 60 days after receipt (WIB)"
+    status, second = service.call("POST", path + "/follow-up", dlh, {"text": "Sudah diangkut sebagian"})
+    assert second["first"] is False and second["responded_at"] == first["responded_at"]
+    _, detail = service.call("GET", path, coordinator)
+    assert [f["text"] for f in detail["follow_ups"]] == [note["text"], "Sudah diangkut sebagian"]
+    assert detail["follow_ups"][0]["user"] == "dlh" and detail["audit"][-1]["action"] == "complaint.followed_up"
+    _, listing = service.call("GET", "/api/v1/complaints?status=routed&responded=true&limit=200", dlh)
+    assert created["id"] in {i["id"] for i in listing["items"]}
+
+    service.call("POST", path + "/decision", coordinator, {"category": "SAMPAH", "agency": "PUPR",
+                                                           "expected_revision": 3})
+    _, moved = service.call("GET", path, pupr)
+    assert moved["responded_at"] is None, "a new agency owes its own first response"
+
+
 def test_retention_purge_is_for_coordinators_and_checks_its_input(service):
     path, body = "/api/v1/retention/purge", {"older_than_days": 365, "dry_run": True}
     assert service.call("POST", path, service.tokens["auditor"], body)[0] == 403
@@ -445,11 +477,12 @@ def test_period_recap_counts_where_complaints_stand(service):
     assert status == 200
     assert report["total"] | {"median_hours_to_route": None, "median_days_to_resolve": None} == {
         "received": 3, "awaiting_review": 1, "routed": 1, "resolved": 1, "routed_late": 2, "unrouted_overdue": 1,
-        "handed_back": 1, "median_hours_to_route": None, "median_days_to_resolve": None}, "routed today: long after the SOP deadline"
+        "responded_late": 0, "unanswered_overdue": 1, "handed_back": 1, "median_hours_to_route": None, "median_days_to_resolve": None}, "routed today: long after the SOP deadline"
     assert report["total"]["median_days_to_resolve"] > 365
     by_agency = {row["agency"]: row for row in report["agencies"]}
     assert by_agency["PUPR"]["resolved"] == 1 and by_agency["DLH"]["routed"] == 1
     assert by_agency["DLH"]["handed_back"] == 1 and by_agency["PUPR"]["handed_back"] == 0
+    assert by_agency["DLH"]["unanswered_overdue"] == 1, "routed, never answered, its response deadline long past"
     assert by_agency["PDAM"]["awaiting_review"] == 1 and by_agency["PDAM"]["agency_name"] != "PDAM"
     status, body = service.download(query + "&format=csv", service.tokens["auditor"])
     rows = list(csv.DictReader(io.StringIO(body.decode())))

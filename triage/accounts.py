@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "identity": frozenset({"coordinator"}),  # a confidential reporter and the unmasked text; each look audited
     "decide": frozenset({"coordinator", "agency"}),
     "resolve": frozenset({"coordinator", "agency"}),
+    "follow_up": frozenset({"coordinator", "agency"}),
     "return": frozenset({"agency"}),  # hand a misrouted complaint back; coordinators route it again instead
     "stats": frozenset({"coordinator", "auditor"}),
     "audit": frozenset({"coordinator", "auditor"}),

@@ -29,6 +29,7 @@ from triage.store.tables import (
     AuditEvent,
     Complaint,
     Decision,
+    FollowUp,
     Hoax,
     Resolution,
     RoutingReturn,
@@ -44,11 +45,12 @@ EXPORT_BATCH = 1000
 # The queue as a spreadsheet: masked text only and never the reporter, since exports travel by e-mail.
 EXPORT_COLUMNS = ("id", "external_id", "channel", "district", "status", "received_at", "due_at", "overdue", "category",
                   "agency", "suggested_category", "suggested_agency", "suggested_agency_probability", "needs_review",
-                  "flagged", "misinformation", "returned_by", "text")
+                  "flagged", "misinformation", "responded_at", "returned_by", "text")
 FAR = datetime(9999, 1, 1)  # sorts complaints without a due date last
 SIMILAR_CANDIDATES = 400
 MAX_BULK = 500
 MAX_REASON = 2000
+MAX_FOLLOW_UP = 5000
 STATS_WEEKS = 12
 SHARP_FALL, SHARP_FALL_MIN_DECISIONS = 0.15, 5
 AWAITING = ("pending_review", "needs_verification")
@@ -102,7 +104,8 @@ def complaint_view(c: Complaint, principal: Principal, latest: Suggestion | None
             "text": c.text_masked, "status": c.status, "received_at": iso(c.received_at),
             "due_at": iso(c.due_at), "overdue": _overdue(c, now), "category": c.category, "agency": c.agency,
             "misinformation": c.misinformation, "flagged": c.flagged, "revision": c.revision,
-            "routed_at": iso(c.routed_at), "resolved_at": iso(c.resolved_at), "returned_by": c.returned_by,
+            "routed_at": iso(c.routed_at), "responded_at": iso(c.responded_at), "resolved_at": iso(c.resolved_at),
+            "returned_by": c.returned_by,
             "reporter_confidential": c.reporter_confidential,
             "suggestion": suggestion_view(latest) if latest else None}
     if identity:
@@ -298,6 +301,9 @@ class ComplaintService:
             query = query.where(func.lower(Complaint.text_masked).contains(filters["q"].lower(), autoescape=True))
         if filters.get("flagged") is not None:
             query = query.where(Complaint.flagged.is_(filters["flagged"]))
+        if filters.get("responded") is not None:
+            responded = Complaint.responded_at.is_not(None)
+            query = query.where(responded if filters["responded"] else ~responded)
         if filters.get("returned") is not None:
             returned = Complaint.returned_by.is_not(None)
             query = query.where(returned if filters["returned"] else ~returned)
@@ -427,6 +433,8 @@ class ComplaintService:
                               "note": d.note, "revision": d.revision} for d in complaint.decisions]
         view["resolutions"] = [{"id": r.id, "resolved_at": iso(r.resolved_at), "outcome": r.outcome,
                                 "final_agency": r.final_agency} for r in complaint.resolutions]
+        view["follow_ups"] = [{"id": f.id, "user": f.user.username, "at": iso(f.at), "agency": f.agency,
+                               "text": f.text} for f in complaint.follow_ups]
         view["returns"] = [{"id": r.id, "user": r.user.username, "returned_at": iso(r.returned_at), "agency": r.agency,
                             "reason": r.reason, "revision": r.revision} for r in complaint.returns]
         if principal.role in ("coordinator", "auditor"):
@@ -482,6 +490,7 @@ class ComplaintService:
                 update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
                 .values(revision=Complaint.revision + 1, category=category, agency=agency,
                         misinformation=misinformation, status="routed", routed_at=now, returned_by=None,
+                        responded_at=None,
                         due_at=deadlines.response_due(now, complaint.received_at))
                 .execution_options(synchronize_session=False))
             if changed.rowcount != 1:
@@ -519,7 +528,7 @@ class ComplaintService:
             changed = session.execute(
                 update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
                 .values(revision=Complaint.revision + 1, status="pending_review", category=None, agency=None,
-                        misinformation=None, routed_at=None, due_at=deadlines.routing_due(now),
+                        misinformation=None, routed_at=None, responded_at=None, due_at=deadlines.routing_due(now),
                         returned_by=principal.agency)
                 .execution_options(synchronize_session=False))
             if changed.rowcount != 1:
@@ -532,6 +541,30 @@ class ComplaintService:
                    revision=expected + 1)
         return {"id": complaint_id, "status": "pending_review", "revision": expected + 1,
                 "returned_by": principal.agency}
+
+    def follow_up(self, session_factory, principal: Principal, complaint_id: int, payload: object) -> dict:
+        """The routed agency (or a coordinator for it) records what it has done or will do. The first follow-up
+        since routing meets the SOP response deadline: the complaint then runs to its resolution deadline."""
+        principal.require("follow_up")
+        if not isinstance(payload, dict):
+            raise InputError("invalid_body", "body must be a JSON object")
+        text = payload.get("text")
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_FOLLOW_UP:
+            raise InputError("invalid_text", f"'text' must say what was done, in 1-{MAX_FOLLOW_UP} characters")
+        with session_factory.begin() as session:
+            session.get(Complaint, complaint_id, with_for_update=True)  # concurrent follow-ups one after another
+            complaint = self._get_visible(session, principal, complaint_id)  # a liaison: routed to their agency
+            if complaint.status != "routed":
+                raise Conflict(f"complaint {complaint_id} is not routed to an agency", complaint.revision)
+            now, first = utcnow(), complaint.responded_at is None
+            if first:
+                complaint.responded_at, complaint.due_at = now, deadlines.resolution_due(complaint.received_at)
+            complaint.revision += 1
+            session.add(FollowUp(complaint_id=complaint_id, user_id=principal.id, at=now, agency=complaint.agency,
+                                 text=text.strip()))
+            _audit(session, principal, "complaint.followed_up", complaint_id, agency=complaint.agency, first=first)
+            return {"id": complaint_id, "status": "routed", "revision": complaint.revision, "first": first,
+                    "responded_at": iso(complaint.responded_at), "due_at": iso(complaint.due_at)}
 
     @staticmethod
     def _revision(session_factory, complaint_id: int) -> int:
@@ -757,7 +790,7 @@ def _export_row(c: Complaint, latest: Suggestion | None, now: datetime) -> tuple
             yes_no(_overdue(c, now)), c.category or "", c.agency or "", c.suggested_category or "",
             c.suggested_agency or "", "" if probability is None else round(probability, 4),
             yes_no(latest.needs_review if latest else None), yes_no(c.flagged), yes_no(c.misinformation),
-            c.returned_by or "", c.text_masked)
+            iso(c.responded_at) or "", c.returned_by or "", c.text_masked)
 
 
 def _week(session: Session, column):

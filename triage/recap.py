@@ -1,6 +1,8 @@
 """The period recap behind reports to leadership ("606 received in 2023: 589 handled, 12 in process, 5 untouched"):
 complaints received between two dates, per agency and in total, by where they stand now, how many were routed late
-(or are still unrouted past the SOP routing deadline), and the median time to route and to resolve.
+(or are still unrouted past the SOP routing deadline), how many agencies answered late (or have not answered
+past the response deadline: the complaints agencies are reprimanded for), and the median time to route and to
+resolve.
 
 A complaint counts for its decided agency, else the suggested one (as on the dashboard); `handed_back` counts the
 complaints an agency handed back as outside its authority, under the agency that did so.
@@ -24,7 +26,8 @@ from triage.times import iso, parse_time
 
 AWAITING = ("pending_review", "needs_verification")
 CSV_COLUMNS = ("agency", "agency_name", "received", "awaiting_review", "routed", "resolved", "routed_late",
-               "unrouted_overdue", "handed_back", "median_hours_to_route", "median_days_to_resolve")
+               "unrouted_overdue", "responded_late", "unanswered_overdue", "handed_back", "median_hours_to_route",
+               "median_days_to_resolve")
 
 
 @dataclass
@@ -35,13 +38,17 @@ class _Tally:
     resolved: int = 0
     routed_late: int = 0
     unrouted_overdue: int = 0
+    responded_late: int = 0
+    unanswered_overdue: int = 0
     handed_back: int = 0
     hours_to_route: list[float] = field(default_factory=list)
     days_to_resolve: list[float] = field(default_factory=list)
 
-    def add(self, status: str, received: datetime, routed: datetime | None, resolved: datetime | None,
-            due: datetime, now: datetime) -> None:
-        """One complaint; `due` is its routing deadline."""
+    def add(self, status: str, received: datetime, routed: datetime | None, responded: datetime | None,
+            resolved: datetime | None, now: datetime) -> None:
+        """One complaint, measured against its routing deadline (from receipt) and, once routed, the agency's
+        response deadline (from the latest routing)."""
+        due = deadlines.routing_due(received)
         self.received += 1
         if status in AWAITING:
             self.awaiting_review += 1
@@ -51,6 +58,11 @@ class _Tally:
         if routed:
             self.routed_late += routed > due
             self.hours_to_route.append((routed - received).total_seconds() / 3600)
+            answer_due = deadlines.response_due(routed, received)
+            if responded:
+                self.responded_late += responded > answer_due
+            elif status == "routed":
+                self.unanswered_overdue += answer_due < now
         if resolved:
             self.days_to_resolve.append((resolved - received).total_seconds() / 86400)
 
@@ -60,6 +72,7 @@ class _Tally:
 
         return {"received": self.received, "awaiting_review": self.awaiting_review, "routed": self.routed,
                 "resolved": self.resolved, "routed_late": self.routed_late, "unrouted_overdue": self.unrouted_overdue,
+                "responded_late": self.responded_late, "unanswered_overdue": self.unanswered_overdue,
                 "handed_back": self.handed_back, "median_hours_to_route": median(self.hours_to_route),
                 "median_days_to_resolve": median(self.days_to_resolve)}
 
@@ -72,18 +85,18 @@ def recap(session: Session, principal: Principal, filters: dict,
     start = parse_time(filters.get("received_from"), "received_from")
     end = parse_time(filters.get("received_to"), "received_to", end_of_day=True)
     agency = func.coalesce(Complaint.agency, Complaint.suggested_agency)
-    query = select(agency, Complaint.status, Complaint.received_at, Complaint.routed_at, Complaint.resolved_at)
+    query = select(agency, Complaint.status, Complaint.received_at, Complaint.routed_at, Complaint.responded_at,
+                   Complaint.resolved_at)
     handed_back = select(RoutingReturn.agency, func.count()).join(Complaint).group_by(RoutingReturn.agency)
     if start:
         query, handed_back = (q.where(Complaint.received_at >= start) for q in (query, handed_back))
     if end:
         query, handed_back = (q.where(Complaint.received_at < end) for q in (query, handed_back))
     now, total, per_agency = utcnow(), _Tally(), {}
-    for code, status, received, routed, resolved in session.execute(query.execution_options(yield_per=5000)):
-        # the routing deadline from receipt (a complaint's due_at moves on to the agency's once it is routed)
-        due = deadlines.routing_due(received)
-        total.add(status, received, routed, resolved, due, now)
-        per_agency.setdefault(code or "", _Tally()).add(status, received, routed, resolved, due, now)
+    # deadlines are computed from the stored times: a complaint's due_at only holds the current one
+    for code, *times in session.execute(query.execution_options(yield_per=5000)):
+        total.add(*times, now)
+        per_agency.setdefault(code or "", _Tally()).add(*times, now)
     for code, count in session.execute(handed_back):
         total.handed_back += count
         per_agency.setdefault(code, _Tally()).handed_back += count

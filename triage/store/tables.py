@@ -82,11 +82,14 @@ class Complaint(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     # The agency that handed its routing back, until the complaint is routed again.
     returned_by: Mapped[str | None] = mapped_column(String(80))
+    # The routed agency's first follow-up since the complaint was routed to it (meets the response deadline).
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     suggestions: Mapped[list[Suggestion]] = relationship(order_by="Suggestion.id")
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id")
     resolutions: Mapped[list[Resolution]] = relationship(order_by="Resolution.id")
     returns: Mapped[list[RoutingReturn]] = relationship(order_by="RoutingReturn.id")
+    follow_ups: Mapped[list[FollowUp]] = relationship(order_by="FollowUp.id")
 
 
 class Suggestion(Base):
@@ -143,6 +146,22 @@ class RoutingReturn(Base):
     agency: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
+
+    user: Mapped[User] = relationship()
+
+
+class FollowUp(Base):
+    """A follow-up ("tindak lanjut") of the routed agency: what it has done or will do. The first one since
+    routing meets the SOP response deadline; the complaint then runs to the resolution deadline."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    agency: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
 

@@ -48,7 +48,7 @@ AUDIT_GROUPS = {"complaint": "Pengaduan", "model": "Model", "user": "Pengguna", 
 AUDIT_ACTIONS = {
     "complaint.ingested": "Pengaduan diterima", "complaint.decided": "Keputusan rute",
     "complaint.resolved": "Pengaduan diselesaikan", "complaint.returned": "Dikembalikan instansi",
-    "complaint.identity_viewed": "Identitas pelapor dibuka", "retention.purged": "Data pribadi dihapus (retensi)",
+    "complaint.identity_viewed": "Identitas pelapor dibuka", "complaint.followed_up": "Tindak lanjut instansi", "retention.purged": "Data pribadi dihapus (retensi)",
     "queue.rescored": "Antrean dinilai ulang",
     "model.activated": "Model diaktifkan", "model.rolled_back": "Model dikembalikan",
     "model.retrain_requested": "Pelatihan ulang diminta", "model.retrained": "Pelatihan ulang selesai",
@@ -79,9 +79,10 @@ REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; 
 
 
 def _queue_args() -> dict:
-    """The queue's query string without the cursor, with 'awaiting review' as the default status."""
+    """The queue's query string without the cursor. By default coordinators see what awaits review and agency
+    liaisons what was routed to their agency (their work: follow up and resolve)."""
     args = {k: v for k, v in request.args.items() if k != "cursor" and v != ""}
-    args.setdefault("status", ",".join(AWAITING))
+    args.setdefault("status", "routed" if current_principal().role == "agency" else ",".join(AWAITING))
     return args
 
 
@@ -240,6 +241,16 @@ def decide(complaint_id: int):
     if next_id.isdigit():
         return redirect(url_for("admin.detail", complaint_id=int(next_id), **args))
     return redirect(url_for("admin.queue", **args))
+
+
+@blueprint.post("/pengaduan/<int:complaint_id>/tindak-lanjut")
+def follow_up(complaint_id: int):
+    user = current_principal()
+    result = services().complaints.follow_up(services().sessions, user, complaint_id,
+                                             {"text": request.form.get("text", "")})
+    flash(f"Tindak lanjut pengaduan #{complaint_id} tercatat."
+          + (" Tenggat berikutnya: penyelesaian." if result["first"] else ""))
+    return redirect(url_for("admin.detail", complaint_id=complaint_id, **_queue_args()))
 
 
 @blueprint.post("/pengaduan/<int:complaint_id>/kembalikan")

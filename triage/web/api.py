@@ -208,6 +208,12 @@ def bulk_accept():
     return jsonify(services().complaints.bulk_accept(services().sessions, user, body.get("ids"), body.get("threshold")))
 
 
+@blueprint.post("/api/v1/complaints/<int:complaint_id>/follow-up")
+def follow_up(complaint_id: int):
+    user = principal()
+    return jsonify(services().complaints.follow_up(services().sessions, user, complaint_id, json_body()))
+
+
 @blueprint.post("/api/v1/complaints/<int:complaint_id>/return")
 def return_routing(complaint_id: int):
     user = principal()

@@ -51,6 +51,8 @@ COMPLAINT = {"type": "object", "properties": {
     "received_at": {"type": "string", "format": "date-time"}, "due_at": {"type": "string", "format": "date-time"},
     "overdue": {"type": "boolean"}, "category": {"type": "string"}, "agency": {"type": "string"},
     "misinformation": {"type": "boolean", "nullable": True}, "flagged": {"type": "boolean"},
+    "responded_at": {"type": "string", "format": "date-time", "nullable": True,
+                     "description": "the routed agency's first follow-up"},
     "returned_by": {"type": "string", "nullable": True,
                     "description": "the agency that handed it back, until it is routed again"},
     "revision": {"type": "integer"}, "suggestion": {"$ref": "#/components/schemas/Suggestion"}}}
@@ -100,7 +102,8 @@ OPENAPI = {
                                "streams every match, oldest first (masked text, no reporter; audited)",
                     "parameters": [{"name": n, "in": "query", "schema": {"type": t}} for n, t in (
                         ("status", "string"), ("agency", "string"), ("category", "string"), ("flagged", "boolean"),
-                        ("overdue", "boolean"), ("returned", "boolean"), ("received_from", "string"),
+                        ("overdue", "boolean"), ("returned", "boolean"), ("responded", "boolean"),
+                        ("received_from", "string"),
                         ("received_to", "string"), ("q", "string"), ("district", "string"), ("cursor", "string"), ("limit", "integer"),
                         ("format", "string"))],
                     "responses": {"200": {"description": "items and next_cursor (or text/csv)", "content": {"application/json": {
@@ -132,6 +135,15 @@ OPENAPI = {
                                "misinformation": {"type": "boolean"}, "note": {"type": "string"},
                                "expected_revision": {"type": "integer"}}}}}},
             "responses": {"200": {"description": "routed"}, "409": _error("changed in between"), **ERRORS}}},
+        "/api/v1/complaints/{id}/follow-up": {"post": {
+            "summary": "record a follow-up (tindak lanjut) of the routed agency (coordinator; agency: own); the "
+                       "first since routing meets the response deadline and due_at moves to the resolution deadline",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["text"],
+                "properties": {"text": {"type": "string", "maxLength": 5000}}}}}},
+            "responses": {"200": {"description": "id, status, revision, first, responded_at, due_at"},
+                          "409": _error("not routed"), **ERRORS}}},
         "/api/v1/complaints/{id}/return": {"post": {
             "summary": "hand a complaint routed to the caller's agency back to the coordinators, with the reason "
                        "(agency liaisons); it waits for routing again",
@@ -179,7 +191,8 @@ OPENAPI = {
         "/api/v1/stats/recap": {"get": {
             "summary": "complaints received in a period, per agency (decided, else suggested) and in total: "
                        "received, awaiting_review, routed, resolved, routed_late, unrouted_overdue (against the SOP "
-                       "routing deadline), handed_back (by the agency that did), median_hours_to_route, median_days_to_resolve (coordinator, auditor); a "
+                       "routing deadline), responded_late, unanswered_overdue (the first follow-up against the response "
+                       "deadline), handed_back (by the agency that did), median_hours_to_route, median_days_to_resolve (coordinator, auditor); a "
                        "date alone in received_to includes that day; format=csv gives one row per agency, then TOTAL",
             "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
                            for n in ("received_from", "received_to", "format")],
