@@ -17,7 +17,7 @@ import pytest
 from http_service import Service, set_password, triage
 from sqlalchemy import create_engine, select
 
-from triage.store.tables import AuditEvent, Complaint, Decision
+from triage.store.tables import AuditEvent, Complaint, Decision, Resolution
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -505,6 +505,7 @@ def test_a_liaison_finds_what_was_routed_to_them_and_records_a_follow_up(page, s
     assert page.input_value("select[name=status]") == "routed", "a liaison's queue opens on what was routed to them"
     row = page.locator("table.antrean tbody tr", has_text="SD Negeri 3")
     assert "belum ditanggapi" in row.inner_text()
+    assert page.locator("table.antrean input[type=checkbox]").count() == 0, "bulk accept is for the review queue"
     row.locator("td.cuplikan a").click()
     page.fill("#tindak-lanjut textarea[name=text]", "Truk dijadwalkan mengangkut besok pagi")
     page.click("#tindak-lanjut button[type=submit]")
@@ -513,3 +514,13 @@ def test_a_liaison_finds_what_was_routed_to_them_and_records_a_follow_up(page, s
     assert "Truk dijadwalkan mengangkut besok pagi" in page.inner_text("section.riwayat")
     stored = complaint(service, "follow-1")
     assert stored.responded_at is not None and stored.due_at > stored.responded_at
+    assert page.locator("#setujui").count() == 0, "no one-key re-routing of a complaint already routed"
+
+    page.fill("#selesaikan textarea[name=outcome]", "Sampah sudah diangkut, bak dibersihkan")
+    page.click("#selesaikan button[type=submit]")
+    assert f"Pengaduan #{complaint_id} ditandai selesai." in page.inner_text(".pesan")
+    stored = complaint(service, "follow-1")
+    assert stored.status == "resolved" and stored.due_at is None
+    with service.engine.connect() as connection:
+        [resolution] = connection.execute(select(Resolution).where(Resolution.complaint_id == complaint_id))
+    assert (resolution.final_agency, resolution.outcome) == ("DLH", "Sampah sudah diangkut, bak dibersihkan")

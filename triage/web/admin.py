@@ -253,6 +253,15 @@ def follow_up(complaint_id: int):
     return redirect(url_for("admin.detail", complaint_id=complaint_id, **_queue_args()))
 
 
+@blueprint.post("/pengaduan/<int:complaint_id>/selesai")
+def resolve(complaint_id: int):
+    user = current_principal()
+    payload = {"outcome": request.form.get("outcome", ""), "final_agency": request.form.get("final_agency", "").strip()}
+    services().complaints.resolve(services().sessions, user, complaint_id, payload)
+    flash(f"Pengaduan #{complaint_id} ditandai selesai.")
+    return redirect(url_for("admin.queue", **{k: v for k, v in request.args.items() if v}))
+
+
 @blueprint.post("/pengaduan/<int:complaint_id>/kembalikan")
 def return_routing(complaint_id: int):
     user = current_principal()
