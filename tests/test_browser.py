@@ -507,7 +507,10 @@ def test_a_liaison_finds_what_was_routed_to_them_and_records_a_follow_up(page, s
     assert "belum ditanggapi" in row.inner_text()
     assert page.locator("table.antrean input[type=checkbox]").count() == 0, "bulk accept is for the review queue"
     row.locator("td.cuplikan a").click()
-    page.fill("#tindak-lanjut textarea[name=text]", "Truk dijadwalkan mengangkut besok pagi")
+    page.wait_for_url(f"**/pengaduan/{complaint_id}*")
+    page.wait_for_load_state()  # "load": the deferred keyboard script has run
+    page.keyboard.press("t")  # the shortcut puts the cursor in the follow-up
+    page.keyboard.type("Truk dijadwalkan mengangkut besok pagi")
     page.click("#tindak-lanjut button[type=submit]")
     assert "Tindak lanjut pengaduan" in page.inner_text(".pesan")
     assert "Sudah ditanggapi" in page.inner_text("#tindak-lanjut")

@@ -67,6 +67,7 @@
       else if (key === "k") go("[data-prev]");
       else if (key === "g") go("[data-queue]");
       else if (key === "m") { const box = document.querySelector('#putuskan input[name="misinformation"]'); if (box) box.checked = !box.checked; }
+      else if (key === "t") { const note = document.querySelector('#tindak-lanjut textarea'); if (note) note.focus(); }
       else if (/^[1-3]$/.test(key)) pick(key);
       else return;
       event.preventDefault();
