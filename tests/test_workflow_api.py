@@ -258,6 +258,36 @@ def test_the_first_follow_up_meets_the_response_deadline(service):
     assert moved["responded_at"] is None, "a new agency owes its own first response"
 
 
+def test_the_changes_feed_tells_the_source_system_what_reporters_may_learn(service):
+    sync, coordinator, dlh = (service.tokens[n] for n in ("integrasi", "koordinator", "dlh"))
+    _, start = service.call("GET", "/api/v1/changes?limit=500", sync)
+    while start["items"]:  # earlier tests' changes: skip to the end
+        _, start = service.call("GET", f"/api/v1/changes?after={start['next_after']}&limit=500", sync)
+    _, created = ingest(service, "feed-1", TRASH)
+    path = f"/api/v1/complaints/{created['id']}"
+    service.call("POST", path + "/decision", coordinator, {"category": "SAMPAH", "agency": "DLH",
+                                                           "misinformation": False, "note": "internal note",
+                                                           "expected_revision": 0})
+    service.call("POST", path + "/follow-up", dlh, {"text": "Diangkut besok pagi"})
+    service.call("POST", path + "/resolution", dlh, {"outcome": "Sudah diangkut", "final_agency": "DLH"})
+
+    status, feed = service.call("GET", f"/api/v1/changes?after={start['next_after']}", sync)
+    assert status == 200
+    assert [(c["kind"], c["external_id"], c["agency"]) for c in feed["items"]] == [
+        ("routed", "feed-1", "DLH"), ("followed_up", "feed-1", "DLH"), ("resolved", "feed-1", "DLH")]
+    assert feed["items"][1]["text"] == "Diangkut besok pagi" and feed["items"][2]["outcome"] == "Sudah diangkut"
+    assert "internal note" not in json.dumps(feed) and "user" not in feed["items"][0], "nothing internal"
+    assert feed["next_after"] == feed["items"][-1]["id"]
+    _, rest = service.call("GET", f"/api/v1/changes?after={feed['next_after']}", sync)
+    assert rest == {"items": [], "next_after": feed["next_after"]}
+
+    assert service.call("GET", "/api/v1/changes", dlh)[0] == 403
+    status, body = service.call("GET", "/api/v1/changes?limit=9999", sync)
+    assert (status, body["error"]["code"]) == (422, "invalid_limit")
+    cli = json.loads(triage(service.env, "changes", "--after", str(start["next_after"])))
+    assert [c["kind"] for c in cli["items"]] == ["routed", "followed_up", "resolved"]
+
+
 def test_retention_purge_is_for_coordinators_and_checks_its_input(service):
     path, body = "/api/v1/retention/purge", {"older_than_days": 365, "dry_run": True}
     assert service.call("POST", path, service.tokens["auditor"], body)[0] == 403

@@ -32,6 +32,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "models": frozenset({"coordinator"}),
     "users": frozenset({"coordinator"}),
     "retention": frozenset({"coordinator"}),
+    "changes": frozenset({"coordinator", "integration"}),  # what reporters may learn, for the LAPOR! sync
     "list_users": frozenset({"coordinator", "auditor"}),  # who has access is an audit question
 }
 

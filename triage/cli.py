@@ -697,6 +697,25 @@ def replace_token(name) -> None:
 
 
 
+@main.command("changes")
+@click.option("--after", default=0, show_default=True, type=int, help="the last change id already handled")
+@click.option("--limit", default=100, show_default=True, type=int, help="at most this many (1-500)")
+def list_changes(after, limit) -> None:
+    """Routing, follow-ups, hand-backs and resolutions after change id AFTER, as the LAPOR! synchronisation
+    reads them from GET /api/v1/changes. Prints one JSON object: items and next_after."""
+    from triage.accounts import COMMAND_LINE
+    from triage.changes import list_changes as read
+    from triage.service import InputError
+
+    sync = dataclasses.replace(COMMAND_LINE, role="integration")
+    try:
+        with _sessions()() as session:
+            result = read(session, sync, after, limit)
+    except InputError as exc:
+        _fail(f"--{exc.code.removeprefix('invalid_')}: {exc.message}")
+    click.echo(json.dumps(result, ensure_ascii=False))
+
+
 @main.command("purge-identities")
 @click.option("--older-than", "days", required=True, type=int, help="days since resolution (at least 30)")
 @click.option("--dry-run", is_flag=True, help="only count the complaints that would be purged")

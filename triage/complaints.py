@@ -560,9 +560,12 @@ class ComplaintService:
             if first:
                 complaint.responded_at, complaint.due_at = now, deadlines.resolution_due(complaint.received_at)
             complaint.revision += 1
-            session.add(FollowUp(complaint_id=complaint_id, user_id=principal.id, at=now, agency=complaint.agency,
-                                 text=text.strip()))
-            _audit(session, principal, "complaint.followed_up", complaint_id, agency=complaint.agency, first=first)
+            note = FollowUp(complaint_id=complaint_id, user_id=principal.id, at=now, agency=complaint.agency,
+                            text=text.strip())
+            session.add(note)
+            session.flush()  # its id, for the changes feed
+            _audit(session, principal, "complaint.followed_up", complaint_id, agency=complaint.agency, first=first,
+                   follow_up_id=note.id)
             return {"id": complaint_id, "status": "routed", "revision": complaint.revision, "first": first,
                     "responded_at": iso(complaint.responded_at), "due_at": iso(complaint.due_at)}
 

@@ -12,7 +12,7 @@ import time
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from triage import audit, catalogue, model_admin, recap, retention, user_admin
+from triage import audit, catalogue, changes, model_admin, recap, retention, user_admin
 from triage.accounts import Principal, authenticate
 from triage.config import hoax_index_path
 from triage.hoaxes import CatalogueError, normalise_entry
@@ -224,6 +224,18 @@ def return_routing(complaint_id: int):
 def resolve(complaint_id: int):
     user = principal()
     return jsonify(services().complaints.resolve(services().sessions, user, complaint_id, json_body()))
+
+
+@blueprint.get("/api/v1/changes")
+def list_changes():
+    """Routing, follow-ups, hand-backs and resolutions after the `after` cursor, oldest first."""
+    user = principal()
+    query = {name: request.args.get(name, default) for name, default in (("after", "0"), ("limit", "100"))}
+    for name, value in query.items():
+        if not value.isdigit():
+            raise InputError(f"invalid_{name}", f"{name} must be a whole number")
+    with services().sessions() as session:
+        return jsonify(changes.list_changes(session, user, int(query["after"]), int(query["limit"])))
 
 
 @blueprint.post("/api/v1/retention/purge")

@@ -154,6 +154,15 @@ OPENAPI = {
                                "expected_revision": {"type": "integer"}}}}}},
             "responses": {"200": {"description": "back in the queue (status pending_review, returned_by)"},
                           "409": _error("not routed to the caller's agency, or changed in between"), **ERRORS}}},
+        "/api/v1/changes": {"get": {
+            "summary": "what happened to complaints, oldest first, for the system they came from (integration, "
+                       "coordinator): routed (agency, category), followed_up (agency, text), returned (agency), "
+                       "resolved (agency, outcome); never verdicts, notes or names",
+            "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                                       "maximum": 500}}],
+            "responses": {"200": {"description": "items (id, at, kind, complaint_id, external_id, ...) and "
+                                                 "next_after, the cursor for the next call"}, **ERRORS}}},
         "/api/v1/retention/purge": {"post": {
             "summary": "erase the reporter and the unmasked text of complaints resolved more than older_than_days "
                        "(>= 30) days ago; masked text, decisions and audit stay (coordinator; audited as "

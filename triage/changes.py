@@ -1,0 +1,61 @@
+"""What happened to complaints, in order, for the system they came from: a LAPOR! synchronisation reads it to show
+reporters where their complaint went, what the agency answered and how it ended.
+
+Built on the audit trail (its ids are the cursor). Only what a reporter may learn is included: routing, the
+agency's follow-ups, hand-backs (without the internal reason) and the resolution; never misinformation verdicts,
+notes or who acted.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from triage.accounts import Principal
+from triage.service import InputError
+from triage.store.tables import AuditEvent, Complaint, FollowUp, Resolution
+from triage.times import iso
+
+KINDS = {"complaint.decided": "routed", "complaint.followed_up": "followed_up", "complaint.returned": "returned",
+         "complaint.resolved": "resolved"}
+MAX_LIMIT = 500
+
+
+def list_changes(session: Session, principal: Principal, after: object = 0, limit: object = 100) -> dict:
+    """Changes with an id above `after`, oldest first, and `next_after` to ask for the following ones."""
+    principal.require("changes")
+    for name, value, low, high in (("after", after, 0, None), ("limit", limit, 1, MAX_LIMIT)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < low or (high and value > high):
+            raise InputError(f"invalid_{name}", f"{name} must be a whole number from {low}"
+                                                + (f" to {high}" if high else ""))
+    rows = session.execute(select(AuditEvent, Complaint.external_id)
+                           .join(Complaint, Complaint.id == AuditEvent.complaint_id)
+                           .where(AuditEvent.id > after, AuditEvent.action.in_(list(KINDS)))
+                           .order_by(AuditEvent.id).limit(limit)).all()
+    notes = _by_id(session, FollowUp, [e.detail.get("follow_up_id") for e, _ in rows])
+    endings = {r.complaint_id: r for r in session.scalars(select(Resolution).where(Resolution.complaint_id.in_(
+        [e.complaint_id for e, _ in rows if e.action == "complaint.resolved"])))}
+    items = [_change(event, external_id, notes, endings) for event, external_id in rows]
+    return {"items": items, "next_after": rows[-1][0].id if rows else after}
+
+
+def _by_id(session: Session, table, ids: list) -> dict:
+    wanted = [i for i in ids if isinstance(i, int)]
+    return {row.id: row for row in session.scalars(select(table).where(table.id.in_(wanted)))} if wanted else {}
+
+
+def _change(event: AuditEvent, external_id: str, notes: dict, endings: dict) -> dict:
+    detail = event.detail or {}
+    change = {"id": event.id, "at": iso(event.at), "kind": KINDS[event.action], "complaint_id": event.complaint_id,
+              "external_id": external_id}
+    if change["kind"] == "routed":
+        change |= {"agency": detail.get("agency"), "category": detail.get("category")}
+    elif change["kind"] == "followed_up":
+        note = notes.get(detail.get("follow_up_id"))
+        change |= {"agency": detail.get("agency"), "text": note.text if note else None}
+    elif change["kind"] == "returned":
+        change |= {"agency": detail.get("agency")}
+    else:
+        ending = endings.get(event.complaint_id)
+        change |= {"agency": detail.get("final_agency"), "outcome": ending.outcome if ending else None}
+    return change
