@@ -125,6 +125,16 @@ def complaint(service, external_id: str):
         return connection.execute(select(Complaint).where(Complaint.external_id == external_id)).one()
 
 
+def route_as_coordinator(page, service, complaint_id: int, agency: str, category: str) -> None:
+    """Log in as the coordinator, route the complaint with the decision form, log out."""
+    login(page, service, "koordinator")
+    page.goto(f"{service.base}/pengaduan/{complaint_id}")
+    page.fill("#putuskan input[name=agency]", agency)
+    page.fill("#putuskan input[name=category]", category)
+    page.click("#putuskan button[type=submit]")
+    page.click("form.keluar button")
+
+
 def test_queue_renders_styled_and_sorted_with_screenshot(page, service):
     login(page, service, "koordinator")
     rows = page.locator("tr[data-row]")
@@ -424,12 +434,7 @@ def test_a_liaison_hands_a_misrouted_complaint_back_and_the_coordinator_sees_it(
         "external_id": "return-1", "text": "Sampah menumpuk di TPS dekat pasar, sudah seminggu tidak diangkut"})
     assert status == 201 and body["suggestion"]["agency_top"][0]["code"] == "DLH"
     complaint_id = body["id"]
-    login(page, service, "koordinator")
-    page.goto(f"{service.base}/pengaduan/{complaint_id}")
-    page.fill("#putuskan input[name=agency]", "DLH")
-    page.fill("#putuskan input[name=category]", "LINGKUNGAN")
-    page.click("#putuskan button[type=submit]")
-    page.click("form.keluar button")
+    route_as_coordinator(page, service, complaint_id, "DLH", "LINGKUNGAN")
 
     login(page, service, "dlh")
     page.goto(f"{service.base}/pengaduan/{complaint_id}")
@@ -494,12 +499,7 @@ def test_a_liaison_finds_what_was_routed_to_them_and_records_a_follow_up(page, s
         "external_id": "follow-1", "text": "Bak sampah di depan SD Negeri 3 sudah penuh dan belum diangkut tiga hari"})
     assert status == 201
     complaint_id = body["id"]
-    login(page, service, "koordinator")
-    page.goto(f"{service.base}/pengaduan/{complaint_id}")
-    page.fill("#putuskan input[name=agency]", "DLH")
-    page.fill("#putuskan input[name=category]", "SAMPAH")
-    page.click("#putuskan button[type=submit]")
-    page.click("form.keluar button")
+    route_as_coordinator(page, service, complaint_id, "DLH", "SAMPAH")
 
     login(page, service, "dlh")
     assert page.input_value("select[name=status]") == "routed", "a liaison's queue opens on what was routed to them"
