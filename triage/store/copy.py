@@ -8,7 +8,7 @@ written in one transaction: a copy that fails leaves it empty.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, Integer, String, create_engine, event, func, select, text
@@ -80,8 +80,12 @@ def _reset_sequences(connection: Connection) -> None:
                 f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table.name}), false)"))
 
 
-def copy_database(source_url: str, target_url: str, by: str | None = None,
-                  progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
+def _record(connection: Connection, detail: dict) -> None:
+    connection.execute(AuditEvent.__table__.insert(), [{"at": utcnow(), "user_id": None, "action": "database.copied",
+                                                        "detail": detail}])
+
+
+def copy_database(source_url: str, target_url: str, by: str | None = None) -> dict[str, int]:
     """Copy every row of `source_url` into `target_url`, which must hold no rows (its schema is created or
     migrated first); returns rows copied per table. Both databases get a `database.copied` audit event."""
     if make_url(source_url) == make_url(target_url):
@@ -107,19 +111,15 @@ def copy_database(source_url: str, target_url: str, by: str | None = None,
                         _check_lengths(table, rows)
                         writer.execute(table.insert(), rows)
                         copied[table.name] += len(rows)
-                        if progress:
-                            progress(table.name, len(rows))
             if target.dialect.name == "postgresql":
                 _reset_sequences(writer)
             if _counts(writer) != expected or copied != expected:
                 raise RuntimeError(f"copy incomplete: source {expected}, copied {copied}, target {_counts(writer)}")
             detail = {"from": shown_url(source_url), "to": shown_url(target_url), "rows": copied,
                       "via": "cli", "by": by}
-            writer.execute(AuditEvent.__table__.insert(), [{"at": utcnow(), "user_id": None,
-                                                            "action": "database.copied", "detail": detail}])
+            _record(writer, detail)
         with source.begin() as connection:
-            connection.execute(AuditEvent.__table__.insert(), [{"at": utcnow(), "user_id": None,
-                                                                "action": "database.copied", "detail": detail}])
+            _record(connection, detail)
     finally:
         source.dispose()
         target.dispose()
