@@ -3,22 +3,26 @@ reporters where their complaint went, what the agency answered and how it ended.
 
 Built on the audit trail (its ids are the cursor). Only what a reporter may learn is included: routing, the
 agency's follow-ups, hand-backs (without the internal reason) and the resolution; never misinformation verdicts,
-notes or who acted.
+notes or who acted. Events show once they are `SETTLE` old: on PostgreSQL ids are handed out before commit, so a
+transaction could commit an id below one a reader has already passed; these transactions last milliseconds.
 """
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from triage.accounts import Principal
 from triage.service import InputError
-from triage.store.tables import AuditEvent, Complaint, FollowUp, Resolution
+from triage.store.tables import AuditEvent, Complaint, FollowUp, Resolution, utcnow
 from triage.times import iso
 
 KINDS = {"complaint.decided": "routed", "complaint.followed_up": "followed_up", "complaint.returned": "returned",
          "complaint.resolved": "resolved"}
 MAX_LIMIT = 500
+SETTLE = timedelta(seconds=5)
 
 
 def list_changes(session: Session, principal: Principal, after: object = 0, limit: object = 100) -> dict:
@@ -30,7 +34,8 @@ def list_changes(session: Session, principal: Principal, after: object = 0, limi
                                                 + (f" to {high}" if high else ""))
     rows = session.execute(select(AuditEvent, Complaint.external_id)
                            .join(Complaint, Complaint.id == AuditEvent.complaint_id)
-                           .where(AuditEvent.id > after, AuditEvent.action.in_(list(KINDS)))
+                           .where(AuditEvent.id > after, AuditEvent.action.in_(list(KINDS)),
+                                  AuditEvent.at <= utcnow() - SETTLE)
                            .order_by(AuditEvent.id).limit(limit)).all()
     notes = _by_id(session, FollowUp, [e.detail.get("follow_up_id") for e, _ in rows])
     endings = {r.complaint_id: r for r in session.scalars(select(Resolution).where(Resolution.complaint_id.in_(
