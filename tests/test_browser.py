@@ -441,6 +441,9 @@ def test_a_liaison_hands_a_misrouted_complaint_back_and_the_coordinator_sees_it(
     page.fill("#kembalikan textarea[name=reason]", "TPS pasar dikelola Dinas Perdagangan, bukan DLH")
     page.click("#kembalikan button[type=submit]")
     assert f"Pengaduan #{complaint_id} dikembalikan ke koordinator." in page.inner_text("body")
+    assert page.goto(f"{service.base}/pengaduan/{complaint_id}").status == 403, \
+        "still suggested to DLH, but DLH handed it back: no longer in its queue"
+    page.goto(f"{service.base}/antrean")
     page.click("form.keluar button")
 
     login(page, service, "koordinator")

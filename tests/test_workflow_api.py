@@ -206,8 +206,10 @@ def test_an_agency_hands_a_misrouted_complaint_back_and_it_is_not_learned_from(s
     status, answer = service.call("POST", path + "/return", dlh, back)
     assert status == 200 and answer == {"id": created["id"], "status": "pending_review", "revision": 2,
                                         "returned_by": "DLH"}
-    again = service.call("POST", path + "/return", dlh, {**back, "expected_revision": 2})[0]
-    assert again in (403, 409), "no longer routed to DLH (403 when the suggestion is not DLH's either)"
+    assert service.call("POST", path + "/return", dlh, {**back, "expected_revision": 2})[0] == 403
+    assert service.call("GET", path, dlh)[0] == 403, "the agency that handed it back no longer sees it"
+    _, own = service.call("GET", "/api/v1/complaints?limit=200", dlh)
+    assert created["id"] not in {i["id"] for i in own["items"]}
 
     _, detail = service.call("GET", path, coordinator)
     assert detail["status"] == "pending_review" and detail["agency"] is None and detail["returned_by"] == "DLH"

@@ -77,11 +77,13 @@ def _audit(session: Session, principal: Principal | None, action: str, complaint
 
 
 def _visible_to(principal: Principal):
-    """SQL condition limiting agency users to their own complaints."""
+    """SQL condition limiting agency users to their own complaints: routed to their agency, or unrouted and
+    suggested to it, unless their agency handed it back."""
     if principal.role != "agency":
         return True
     return or_(Complaint.agency == principal.agency,
-               and_(Complaint.agency.is_(None), Complaint.suggested_agency == principal.agency))
+               and_(Complaint.agency.is_(None), Complaint.suggested_agency == principal.agency,
+                    or_(Complaint.returned_by.is_(None), Complaint.returned_by != principal.agency)))
 
 
 def _overdue(complaint: Complaint, now: datetime) -> bool:
@@ -411,7 +413,8 @@ class ComplaintService:
             raise NotFound(f"no complaint {complaint_id}")
         if principal.role == "agency":
             own = complaint.agency == principal.agency or (
-                complaint.agency is None and complaint.suggested_agency == principal.agency)
+                complaint.agency is None and complaint.suggested_agency == principal.agency
+                and complaint.returned_by != principal.agency)
             if not own:
                 raise Forbidden(f"complaint {complaint_id} belongs to another agency")
         return complaint
