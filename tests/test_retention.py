@@ -1,4 +1,5 @@
-"""Retention: reporters and unmasked texts of long-resolved complaints are erased; nothing else changes."""
+"""Retention: reporters and unmasked texts of long-resolved complaints are erased and officers' texts on them
+masked; nothing else changes."""
 
 import json
 from datetime import timedelta
@@ -12,9 +13,10 @@ from triage.complaints import ComplaintService
 from triage.retention import purge_identities
 from triage.service import InputError, SuggestionService
 from triage.store.db import open_database
-from triage.store.tables import AuditEvent, Complaint, Decision, utcnow
+from triage.store.tables import AuditEvent, Complaint, Decision, FollowUp, Resolution, RoutingReturn, utcnow
 
 TEXT = "Lampu jalan di gang 5 mati, hubungi saya di 0812 3456 7890 atau budi@contoh.id"
+PHONE, NIK = "0813 2222 3333", "3578 0101 0101 0001"
 
 
 def test_purge_erases_identities_of_long_resolved_complaints_only(database_url, seed_model):
@@ -22,12 +24,19 @@ def test_purge_erases_identities_of_long_resolved_complaints_only(database_url, 
     service = ComplaintService(SuggestionService(seed_model))
     with sessions.begin() as session:
         admin, _ = add_user(session, "admin", "coordinator")
+        liaison, _ = add_user(session, "dishub", "agency", agency="DISHUB")
     results, _ = service.ingest(sessions, admin, [{"external_id": key, "text": TEXT, "reporter": "Budi"}
                                                   for key in ("old", "recent", "open")])
     ids = {r["external_id"]: r["id"] for r in results}
-    for key in ("old", "recent"):
-        service.decide(sessions, admin, ids[key], {"category": "PJU", "agency": "DISHUB", "expected_revision": 0})
-        service.resolve(sessions, admin, ids[key], {"outcome": "lampu diganti", "final_agency": "DISHUB"})
+    for key in ("old", "recent"):  # officers copy the reporter's details into what they write
+        routed = {"category": "PJU", "agency": "DISHUB", "note": f"pelapor bisa dihubungi di {PHONE}"}
+        service.decide(sessions, admin, ids[key], routed | {"expected_revision": 0})
+        service.return_routing(sessions, liaison, ids[key], {"reason": f"sudah dicek dengan pelapor {PHONE}",
+                                                             "expected_revision": 1})
+        service.decide(sessions, admin, ids[key], routed | {"expected_revision": 2})
+        service.follow_up(sessions, liaison, ids[key], {"text": f"petugas menelepon {PHONE}, lampu dijadwalkan"})
+        service.resolve(sessions, admin, ids[key], {"outcome": f"lampu diganti, pelapor NIK {NIK}",
+                                                    "final_agency": "DISHUB"})
     with sessions.begin() as session:  # one resolved 400 days ago, one 10 days ago, one still open
         for key, days in (("old", 400), ("recent", 10)):
             session.execute(update(Complaint).where(Complaint.id == ids[key])
@@ -35,10 +44,12 @@ def test_purge_erases_identities_of_long_resolved_complaints_only(database_url, 
     env = {"TRIAGE_DATABASE_URL": database_url}
 
     dry = run("purge-identities", "--older-than", "365", "--dry-run", env=env)
-    assert dry.returncode == 0 and json.loads(dry.stdout)["complaints"] == 1, dry.stderr
+    assert dry.returncode == 0, dry.stderr
+    assert json.loads(dry.stdout) | {"resolved_before": None} == {"complaints": 1, "officer_texts": 5,
+                                                                 "resolved_before": None, "dry_run": True}
     real = run("purge-identities", "--older-than", "365", env=env)
-    assert json.loads(real.stdout) | {"resolved_before": None} == {"complaints": 1, "resolved_before": None,
-                                                                  "dry_run": False}
+    assert json.loads(real.stdout) | {"resolved_before": None} == {"complaints": 1, "officer_texts": 5,
+                                                                  "resolved_before": None, "dry_run": False}
     with sessions() as session:
         rows = {c.external_id: c for c in session.scalars(select(Complaint))}
         assert rows["old"].reporter is None and rows["old"].text_original == rows["old"].text_masked
@@ -46,10 +57,20 @@ def test_purge_erases_identities_of_long_resolved_complaints_only(database_url, 
         for key in ("recent", "open"):
             assert rows[key].reporter == "Budi" and rows[key].text_original == TEXT, f"{key} is kept"
         assert session.scalar(select(Decision.agency).where(Decision.complaint_id == ids["old"])) == "DISHUB"
+        for key, digits in (("old", False), ("recent", True)):
+            written = [*session.scalars(select(Decision.note).where(Decision.complaint_id == ids[key])),
+                       *session.scalars(select(RoutingReturn.reason).where(RoutingReturn.complaint_id == ids[key])),
+                       *session.scalars(select(FollowUp.text).where(FollowUp.complaint_id == ids[key])),
+                       *session.scalars(select(Resolution.outcome).where(Resolution.complaint_id == ids[key]))]
+            assert len(written) == 5
+            for text in written:
+                assert ("2222" in text or "0101" in text) is digits, f"{key}: {text!r}"
+                assert digits or ("<telepon>" in text or "<nik>" in text), f"{key}: the rest of {text!r} is kept"
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purged")).one()
-        assert event.detail["complaints"] == 1 and event.detail["via"] == "cli"
+        assert event.detail["complaints"] == 1 and event.detail["officer_texts"] == 5 and event.detail["via"] == "cli"
     again = run("purge-identities", "--older-than", "365", env=env)
-    assert json.loads(again.stdout)["complaints"] == 0, "nothing left to purge"
+    assert json.loads(again.stdout)["complaints"] == 0 and json.loads(again.stdout)["officer_texts"] == 0, \
+        "nothing left to purge or mask"
 
     too_soon = run("purge-identities", "--older-than", "7", env=env)
     assert too_soon.returncode == 2 and too_soon.stderr.startswith("triage: error: --older-than: ")

@@ -718,10 +718,11 @@ def list_changes(after, limit) -> None:
 
 @main.command("purge-identities")
 @click.option("--older-than", "days", required=True, type=int, help="days since resolution (at least 30)")
-@click.option("--dry-run", is_flag=True, help="only count the complaints that would be purged")
+@click.option("--dry-run", is_flag=True, help="only count what would be purged")
 def purge_identities(days, dry_run) -> None:
-    """Erase the reporter and the unmasked text of complaints resolved more than DAYS days ago (the masked text,
-    decisions and audit trail stay). Prints {"complaints": N, "resolved_before": ..., "dry_run": ...}."""
+    """Erase the reporter and the unmasked text of complaints resolved more than DAYS days ago and mask personal
+    data in the officers' texts on them (the masked text, decisions and audit trail stay). Prints
+    {"complaints": N, "officer_texts": M, "resolved_before": ..., "dry_run": ...}."""
     from triage.retention import purge_identities as purge
     from triage.service import InputError
 

@@ -1,6 +1,7 @@
 """Retention of reporters' personal data: once a complaint has been resolved long enough, its reporter and its
-unmasked text are erased. The complaint stays, with its masked text, suggestions, decisions, resolution and audit
-trail, so reports and retraining are unchanged.
+unmasked text are erased, and personal data that officers wrote into its notes, hand-back reasons, follow-ups and
+resolution is masked as the complaint's text is. The complaint stays, with its masked text, suggestions, decisions,
+resolution and audit trail, so reports and retraining are unchanged.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from sqlalchemy import func, or_, select, update
 
 from triage.accounts import Principal
 from triage.service import InputError
-from triage.store.tables import AuditEvent, Complaint, utcnow
+from triage.store.tables import AuditEvent, Complaint, Decision, FollowUp, Resolution, RoutingReturn, utcnow
+from triage.text import mask_pii
 from triage.times import iso
 
 MIN_DAYS = 30  # a complaint may be reopened or audited shortly after resolution
+OFFICER_TEXTS = ((Decision, "note"), (RoutingReturn, "reason"), (FollowUp, "text"), (Resolution, "outcome"))
 
 
 def _purgeable(cutoff):
@@ -22,11 +25,25 @@ def _purgeable(cutoff):
             or_(Complaint.reporter.is_not(None), Complaint.text_original != Complaint.text_masked))
 
 
+def _officer_texts_to_mask(session, cutoff) -> list[tuple[type, list[dict]]]:
+    """Per table, the officers' texts on complaints resolved before `cutoff` that still hold personal data, each
+    as {"id": row id, column: its masked text}."""
+    resolved = select(Complaint.id).where(Complaint.status == "resolved", Complaint.resolved_at < cutoff)
+    changes = []
+    for table, column in OFFICER_TEXTS:
+        text = getattr(table, column)
+        rows = session.execute(select(table.id, text).where(table.complaint_id.in_(resolved), text.is_not(None))
+                               .execution_options(yield_per=1000))
+        masked = ((row_id, value, mask_pii(value)) for row_id, value in rows)
+        changes.append((table, [{"id": row_id, column: new} for row_id, old, new in masked if new != old]))
+    return changes
+
+
 def purge_identities(session_factory, principal: Principal | None, older_than_days: object, dry_run: bool = False,
                      by: str | None = None) -> dict:
     """Erase the reporter and the unmasked text (replaced by the masked one) of complaints resolved more than
-    `older_than_days` days ago; `dry_run` only counts them. `principal` None is the operator at the command line
-    (`by` names the OS user). Audited as `retention.purged` unless nothing changed or it is a dry run."""
+    `older_than_days` days ago, and mask the officers' texts on them; `dry_run` only counts both. `principal`
+    None is the operator at the command line (`by` names the OS user). Audited as `retention.purged` unless nothing changed or it is a dry run."""
     if principal is not None:
         principal.require("retention")
     if not isinstance(older_than_days, int) or isinstance(older_than_days, bool) or older_than_days < MIN_DAYS:
@@ -34,13 +51,19 @@ def purge_identities(session_factory, principal: Principal | None, older_than_da
     cutoff = utcnow() - timedelta(days=older_than_days)
     with session_factory.begin() as session:
         count = session.scalar(select(func.count()).select_from(Complaint).where(*_purgeable(cutoff)))
-        if count and not dry_run:
+        officer_texts = _officer_texts_to_mask(session, cutoff)
+        masked = sum(len(rows) for _, rows in officer_texts)
+        if (count or masked) and not dry_run:
             session.execute(update(Complaint).where(*_purgeable(cutoff))
                             .values(reporter=None, text_original=Complaint.text_masked)
                             .execution_options(synchronize_session=False))
-            detail = {"complaints": count, "older_than_days": older_than_days, "resolved_before": iso(cutoff)}
+            for table, rows in officer_texts:
+                if rows:
+                    session.execute(update(table), rows)
+            detail = {"complaints": count, "officer_texts": masked, "older_than_days": older_than_days,
+                      "resolved_before": iso(cutoff)}
             if principal is None or principal.id is None:
                 detail |= {"via": "cli", "by": by}
             session.add(AuditEvent(at=utcnow(), user_id=principal.id if principal else None,
                                    action="retention.purged", detail=detail))
-    return {"complaints": count, "resolved_before": iso(cutoff), "dry_run": dry_run}
+    return {"complaints": count, "officer_texts": masked, "resolved_before": iso(cutoff), "dry_run": dry_run}

@@ -165,13 +165,15 @@ OPENAPI = {
                                                  "next_after, the cursor for the next call"}, **ERRORS}}},
         "/api/v1/retention/purge": {"post": {
             "summary": "erase the reporter and the unmasked text of complaints resolved more than older_than_days "
-                       "(>= 30) days ago; masked text, decisions and audit stay (coordinator; audited as "
+                       "(>= 30) days ago and mask personal data in officers' notes, hand-back reasons, follow-ups "
+                       "and outcomes on them; masked text, decisions and audit stay (coordinator; audited as "
                        "retention.purged)",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "object", "required": ["older_than_days"],
                 "properties": {"older_than_days": {"type": "integer", "minimum": 30},
                                "dry_run": {"type": "boolean", "default": False}}}}}},
-            "responses": {"200": {"description": "complaints (purged, or that would be), resolved_before, dry_run"},
+            "responses": {"200": {"description": "complaints (purged, or that would be), officer_texts (masked, "
+                                                 "or that would be), resolved_before, dry_run"},
                           **ERRORS}}},
         "/api/v1/complaints/{id}/resolution": {"post": {
             "summary": "mark resolved (coordinator; agency: own)",
