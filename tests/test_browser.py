@@ -43,7 +43,8 @@ def service(model_registry, tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'triage.db'}"
     env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": url,
            "TRIAGE_SECRET_KEY": "browser-test-secret", "TRIAGE_RELOAD_SECONDS": "0",
-           "TRIAGE_HOAX_INDEX": str(tmp_path_factory.mktemp("hoaxes") / "index.joblib")}
+           "TRIAGE_HOAX_INDEX": str(tmp_path_factory.mktemp("hoaxes") / "index.joblib"),
+           "TRIAGE_JOBS_DIR": str(tmp_path_factory.mktemp("jobs")), "TRIAGE_JOB_POLL_SECONDS": "0.2"}
     token = triage(env, "users", "add", "integrasi", "--role", "integration")
     for name, role, agency in [("koordinator", "coordinator", None), ("dlh", "agency", "DLH"),
                                ("pemeriksa", "auditor", None)]:
@@ -530,3 +531,42 @@ def test_a_liaison_finds_what_was_routed_to_them_and_records_a_follow_up(page, s
     with service.engine.connect() as connection:
         [resolution] = connection.execute(select(Resolution).where(Resolution.complaint_id == complaint_id))
     assert (resolution.final_agency, resolution.outcome) == ("DLH", "Sampah sudah diangkut, bak dibersihkan")
+
+
+def test_a_coordinator_reclassifies_a_backlog_file_and_downloads_the_result(page, service, tmp_path):
+    backlog, wrong = tmp_path / "ekspor_lapor.csv", tmp_path / "ekspor_lapor.txt"
+    with open(backlog, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id", "text"])
+        writer.writerows([(f"b-{i}", text) for i, text in enumerate(COMPLAINTS.values())] + [("b-kosong", "")])
+    wrong.write_text("bukan tabel")
+    login(page, service, "koordinator")
+    page.click("nav a:has-text('Berkas')")
+    page.set_input_files("#berkas", str(wrong))
+    page.click("form.unggah button[type=submit]")
+    assert "ekspor_lapor.txt tidak dapat diproses" in page.locator("p.pesan").inner_text()
+    page.set_input_files("#berkas", str(backlog))
+    page.click("form.unggah button[type=submit]")
+    assert "ekspor_lapor.csv diterima" in page.locator("p.pesan").inner_text()
+    # the list refreshes itself while the job waits or runs
+    page.wait_for_selector("table.berkas tr[data-status=done]:has-text('ekspor_lapor.csv')", timeout=90_000)
+    row = page.locator("table.berkas tr:has-text('ekspor_lapor.csv')").first
+    assert "Selesai" in row.inner_text() and "koordinator" in row.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "berkas.png"), full_page=True)
+    with page.expect_download() as download:
+        row.locator("a:has-text('Unduh hasil')").click()
+    assert download.value.suggested_filename == "ekspor_lapor-hasil.csv"
+    scored = list(csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines()))
+    assert [r["id"] for r in scored] == [f"b-{i}" for i in range(len(COMPLAINTS))]
+    assert all(r["agency"] for r in scored)
+    with page.expect_download() as download:
+        row.locator("a:has-text('Baris yang ditolak')").click()
+    rejected = list(csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines()))
+    assert [(r["id"], r["reason"]) for r in rejected] == [("b-kosong", "empty text")]
+
+
+def test_agency_user_has_no_files_page(page, service):
+    login(page, service, "dlh")
+    assert page.locator("nav a:has-text('Berkas')").count() == 0
+    assert page.goto(service.base + "/berkas").status == 403

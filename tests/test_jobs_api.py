@@ -1,5 +1,6 @@
 """Background reclassification jobs over HTTP: upload, progress, result, and surviving a crash."""
 
+import io
 import time
 
 import pandas as pd
@@ -79,3 +80,39 @@ def test_a_job_interrupted_by_a_crash_resumes_after_restart(setup):
         assert status == 200 and body == cli_output(setup, setup["large"], "large_out.csv")
     finally:
         second.stop()
+
+
+def test_jobs_are_listed_with_their_file_name_and_rejected_rows(setup):
+    with_rejects = setup["work"] / "tumpukan januari.csv"
+    frame = pd.read_csv(setup["small"]).head(20)
+    frame.loc[[3, 7], "text"] = ""  # two rows nobody can score
+    frame.to_csv(with_rejects, index=False)
+    service = Service(setup["env"])
+    try:
+        token = setup["tokens"]["koordinator"]
+        _, clean = service.upload("/api/v1/jobs/reclassify", setup["small"], token)
+        _, job = service.upload("/api/v1/jobs/reclassify", with_rejects, token)
+        assert job["filename"] == "tumpukan januari.csv" and job["created_by"] == "koordinator"
+        done = wait_for(service, job["id"], token, "done")
+        clean = wait_for(service, clean["id"], token, "done")
+        status, listing = service.call("GET", "/api/v1/jobs?limit=5", token)
+        assert status == 200 and listing["jobs"][0] == done, "newest first, as GET /api/v1/jobs/ID gives it"
+        assert len(listing["jobs"]) <= 5
+        status, rejects = service.download(done["rejects"], token)
+        assert status == 200
+        rejected = pd.read_csv(io.BytesIO(rejects))
+        assert list(rejected["id"]) == [frame.id[3], frame.id[7]] and set(rejected.reason) == {"empty text"}
+        status, result = service.download(done["result"], token)
+        assert status == 200 and len(pd.read_csv(io.BytesIO(result))) == 18
+
+        assert clean["rejects"] is None and clean in listing["jobs"]
+        assert service.download(f"/api/v1/jobs/{clean['id']}/rejects", token)[0] == 404
+        status, error = service.call("GET", "/api/v1/jobs?limit=0", token)
+        assert (status, error["error"]["code"]) == (422, "invalid_limit")
+        assert service.call("GET", "/api/v1/jobs", setup["tokens"]["dlh"])[0] == 403
+    finally:
+        service.stop()
+    listed = run("jobs", "list", "--limit", "3", env=setup["env"])
+    assert listed.returncode == 0, listed.stderr
+    first = listed.stdout.splitlines()[0].split("\t")
+    assert first[:3] == [done["id"], "done", "20"] and first[4:] == ["koordinator", "tumpukan januari.csv"]

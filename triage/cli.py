@@ -716,6 +716,24 @@ def list_changes(after, limit) -> None:
     click.echo(json.dumps(result, ensure_ascii=False))
 
 
+@main.group()
+def jobs() -> None:
+    """Background reclassification jobs of the service (uploaded on the Berkas page or the API)."""
+
+
+@jobs.command("list")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 200))
+def list_jobs(limit) -> None:
+    """Newest first: id, status, rows done, uploaded at, by whom, file name (and the error of a failed job)."""
+    from triage.jobs import list_jobs as recent
+
+    with _sessions()() as session:
+        for job in recent(session, limit):
+            error = f"\t{job['error']}" if job["error"] else ""
+            click.echo(f"{job['id']}\t{job['status']}\t{job['rows_done']}\t{job['created_at']}\t{job['created_by']}\t"
+                       f"{job['filename'] or '-'}{error}")
+
+
 @main.command("purge-identities")
 @click.option("--older-than", "days", required=True, type=int, help="days since resolution (at least 30)")
 @click.option("--dry-run", is_flag=True, help="only count what would be purged")

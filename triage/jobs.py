@@ -25,19 +25,36 @@ from triage.batch import BatchError, reclassify
 from triage.complaints import Conflict, NotFound
 from triage.model import ModelError
 from triage.service import InputError
-from triage.store.tables import AuditEvent, Job, utcnow
+from triage.store.tables import AuditEvent, Job, User, utcnow
 from triage.times import iso
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 FORMATS = (".csv", ".jsonl", ".ndjson", ".parquet")
+MAX_LIST = 200
 
 
-def job_view(job: Job) -> dict:
-    return {"id": job.id, "kind": job.kind, "status": job.status, "created_at": iso(job.created_at),
-            "started_at": iso(job.started_at), "finished_at": iso(job.finished_at), "rows_done": job.rows_done,
-            "attempts": job.attempts, "summary": job.summary, "error": job.error,
-            "result": f"/api/v1/jobs/{job.id}/result" if job.status == "done" else None}
+def _rejects_file(job: Job) -> Path:
+    return Path(job.output_path + ".rejects.csv")
+
+
+def job_view(job: Job, created_by: str | None = None) -> dict:
+    done = job.status == "done"
+    return {"id": job.id, "kind": job.kind, "filename": job.filename, "created_by": created_by,
+            "status": job.status, "created_at": iso(job.created_at), "started_at": iso(job.started_at),
+            "finished_at": iso(job.finished_at), "rows_done": job.rows_done, "attempts": job.attempts,
+            "summary": job.summary, "error": job.error,
+            "result": f"/api/v1/jobs/{job.id}/result" if done else None,
+            "rejects": f"/api/v1/jobs/{job.id}/rejects" if done and _rejects_file(job).is_file() else None}
+
+
+def list_jobs(session, limit: int = 50) -> list[dict]:
+    """The newest jobs first, with who uploaded them."""
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_LIST:
+        raise InputError("invalid_limit", f"limit must be a whole number from 1 to {MAX_LIST}")
+    rows = session.execute(select(Job, User.username).join(User, User.id == Job.created_by)
+                           .order_by(Job.created_at.desc(), Job.id).limit(limit))
+    return [job_view(job, username) for job, username in rows]
 
 
 class JobService:
@@ -55,7 +72,8 @@ class JobService:
     def create(self, principal: Principal, filename: str, stream) -> dict:
         """Store an uploaded file and queue its reclassification (coordinators only)."""
         principal.require("jobs")
-        suffix = Path(filename or "").suffix.lower()
+        name = Path((filename or "").replace("\\", "/")).name[:255]  # browsers on Windows may send a full path
+        suffix = Path(name).suffix.lower()
         if suffix not in FORMATS:
             raise InputError("invalid_file", f"upload a {', '.join(FORMATS)} file (got {filename!r})")
         job_id = uuid.uuid4().hex
@@ -66,26 +84,43 @@ class JobService:
             shutil.copyfileobj(stream, out)
         with self.sessions.begin() as session:
             job = Job(id=job_id, kind="reclassify", status="queued", created_by=principal.id, created_at=utcnow(),
-                      input_path=str(input_path), output_path=str(directory / "output.csv"), rows_done=0, attempts=0)
+                      filename=name, input_path=str(input_path), output_path=str(directory / "output.csv"),
+                      rows_done=0, attempts=0)
             session.add(job)
             session.add(AuditEvent(at=utcnow(), user_id=principal.id, action="job.created", complaint_id=None,
-                                   detail={"job": job_id, "file": suffix}))
-            return job_view(job)
+                                   detail={"job": job_id, "file": suffix, "filename": name}))
+            return job_view(job, principal.username)
+
+    def recent(self, principal: Principal, limit: int = 50) -> list[dict]:
+        principal.require("jobs")
+        with self.sessions() as session:
+            return list_jobs(session, limit)
 
     def get(self, principal: Principal, job_id: str) -> dict:
         principal.require("jobs")
         with self.sessions() as session:
-            job = session.get(Job, job_id)
-            if job is None:
+            row = session.execute(select(Job, User.username).join(User, User.id == Job.created_by)
+                                  .where(Job.id == job_id)).first()
+            if row is None:
                 raise NotFound(f"no job {job_id}")
-            return job_view(job)
+            return job_view(*row)
 
     def result_path(self, principal: Principal, job_id: str) -> Path:
+        """The scored file of a finished job."""
         view = self.get(principal, job_id)
         if view["status"] != "done":
             raise Conflict(f"job {job_id} is {view['status']}, no result yet", 0)
         with self.sessions() as session:
             return Path(session.get(Job, job_id).output_path)
+
+    def rejects_path(self, principal: Principal, job_id: str) -> Path:
+        """The rows a finished job could not score, with the reason for each."""
+        view = self.get(principal, job_id)
+        if view["rejects"] is None:
+            raise NotFound(f"job {job_id} has no rejected rows" if view["status"] == "done"
+                           else f"job {job_id} is {view['status']}, no result yet")
+        with self.sessions() as session:
+            return _rejects_file(session.get(Job, job_id))
 
     # ---- running ----------------------------------------------------------------------------------
     def claim(self, worker: str) -> Job | None:

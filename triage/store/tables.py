@@ -224,6 +224,7 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
     claimed_by: Mapped[str | None] = mapped_column(String(80))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    filename: Mapped[str | None] = mapped_column(String(255))  # as uploaded; None for jobs from before 0008
     input_path: Mapped[str] = mapped_column(Text)
     output_path: Mapped[str] = mapped_column(Text)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)

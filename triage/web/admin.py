@@ -1,8 +1,8 @@
 """Admin pages in Bahasa Indonesia: queue, complaint detail with decision, new complaint, bulk accept,
-dashboard, models, audit trail, users.
+dashboard, recap, models, background reclassification of files, audit trail, users.
 
 Every page calls the same service functions as the JSON API (`triage.complaints`, `triage.model_admin`,
-`triage.user_admin`);
+`triage.user_admin`, `triage.jobs`);
 this module only reads forms and query strings and renders templates.
 """
 
@@ -11,14 +11,26 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 from markupsafe import Markup, escape
 
 from triage import audit, catalogue, deadlines, model_admin, recap, user_admin
 from triage.accounts import MIN_PASSWORD_LENGTH, PERMISSIONS, AccountError
-from triage.complaints import AWAITING
-from triage.config import hoax_index_path, max_text_chars
+from triage.complaints import AWAITING, Conflict, NotFound
+from triage.config import hoax_index_path, max_text_chars, max_upload_bytes
+from triage.jobs import FORMATS
 from triage.service import InputError
 from triage.web import charts
 from triage.web.auth import current_principal
@@ -74,6 +86,7 @@ ACCOUNT_ERRORS = {
 }
 INTAKE_ERRORS = {"invalid_text": "isi pengaduan masih kosong.", "text_too_long": "isi pengaduan terlalu panjang.",
                  "invalid_received_at": "waktu diterima tidak terbaca.", "invalid_channel": "pilih saluran."}
+JOB_STATUS_NAMES = {"queued": "Menunggu giliran", "running": "Sedang diproses", "done": "Selesai", "failed": "Gagal"}
 # A retrain report is a standalone file with its own <style>; it may load only its own images.
 REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
@@ -404,6 +417,54 @@ def rollback():
     result = model_admin.rollback(services().sessions, user, services().suggestions.registry_root)
     flash(f"Dikembalikan ke model {result['active']}.")
     return redirect(url_for("admin.models"))
+
+
+def _jobs_page(user, status: int = 200):
+    return render_template("berkas.html", user=user, jobs=services().jobs.recent(user), statuses=JOB_STATUS_NAMES,
+                           formats=FORMATS, max_mb=max_upload_bytes() // (1024 * 1024)), status
+
+
+@blueprint.get("/berkas")
+def jobs():
+    return _jobs_page(current_principal())
+
+
+@blueprint.post("/berkas")
+def upload_job():
+    user = current_principal()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("Pilih berkas yang akan diklasifikasi ulang.")
+        return _jobs_page(user, 422)
+    try:
+        job = services().jobs.create(user, upload.filename, upload.stream)
+    except InputError:
+        flash(f"Berkas {upload.filename} tidak dapat diproses: unggah berkas {', '.join(FORMATS)}.")
+        return _jobs_page(user, 422)
+    flash(f"Berkas {job['filename']} diterima dan menunggu giliran; halaman ini diperbarui sendiri.")
+    return redirect(url_for("admin.jobs"))
+
+
+def _job_file(job_id: str, path_of, suffix: str):
+    """A finished job's file, named after the upload; back to the list with a message when there is none."""
+    user = current_principal()
+    try:
+        path = path_of(user, job_id)
+    except (Conflict, NotFound):
+        flash("Berkas itu belum atau tidak tersedia.")
+        return redirect(url_for("admin.jobs"))
+    stem = Path(services().jobs.get(user, job_id)["filename"] or job_id).stem
+    return send_file(path, mimetype="text/csv", as_attachment=True, download_name=f"{stem}-{suffix}.csv")
+
+
+@blueprint.get("/berkas/<job_id>/hasil")
+def job_result(job_id: str):
+    return _job_file(job_id, services().jobs.result_path, "hasil")
+
+
+@blueprint.get("/berkas/<job_id>/ditolak")
+def job_rejects(job_id: str):
+    return _job_file(job_id, services().jobs.rejects_path, "ditolak")
 
 
 def _users_page(user, form: dict, status: int = 200):

@@ -260,6 +260,16 @@ def create_job():
     return jsonify(services().jobs.create(user, upload.filename, upload.stream)), 202
 
 
+@blueprint.get("/api/v1/jobs")
+def list_jobs():
+    """Background jobs, newest first."""
+    user = principal()
+    limit = request.args.get("limit", "50")
+    if not limit.isdigit():
+        raise InputError("invalid_limit", "limit must be a whole number")
+    return jsonify({"jobs": services().jobs.recent(user, int(limit))})
+
+
 @blueprint.get("/api/v1/jobs/<job_id>")
 def job_status(job_id: str):
     return jsonify(services().jobs.get(principal(), job_id))
@@ -269,6 +279,12 @@ def job_status(job_id: str):
 def job_result(job_id: str):
     path = services().jobs.result_path(principal(), job_id)
     return send_file(path, mimetype="text/csv", as_attachment=True, download_name=f"reclassified-{job_id}.csv")
+
+
+@blueprint.get("/api/v1/jobs/<job_id>/rejects")
+def job_rejects(job_id: str):
+    path = services().jobs.rejects_path(principal(), job_id)
+    return send_file(path, mimetype="text/csv", as_attachment=True, download_name=f"rejected-{job_id}.csv")
 
 
 @blueprint.get("/api/v1/stats")

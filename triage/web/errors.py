@@ -19,6 +19,7 @@ TITLES = {400: "Permintaan tidak valid", 403: "Tidak diizinkan", 404: "Tidak dit
           500: "Terjadi kesalahan", 503: "Basis data tidak tersedia"}
 MESSAGES = {403: "Akun Anda tidak berhak membuka halaman atau pengaduan ini.",
             404: "Halaman atau pengaduan yang dicari tidak ada.",
+            413: "Berkas atau isian terlalu besar untuk layanan ini.",
             409: "Pengaduan ini sudah diubah pengguna lain. Muat ulang halaman lalu periksa kembali.",
             500: "Terjadi kesalahan di server; sudah dicatat di log layanan. Coba lagi, atau hubungi pengelola layanan.",
             503: "Basis data sedang tidak dapat dihubungi, jadi tidak ada yang disimpan. Coba lagi sebentar lagi."}

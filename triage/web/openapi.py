@@ -187,8 +187,15 @@ OPENAPI = {
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                 "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
             "responses": {"202": {"description": "queued job"}, **ERRORS}}},
+        "/api/v1/jobs": {"get": {
+            "summary": "background jobs, newest first: file name, who uploaded it, status, progress (coordinator)",
+            "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                                       "maximum": 200, "default": 50}}],
+            "responses": {"200": {"description": "jobs: a list of jobs as GET /api/v1/jobs/{id} gives them"},
+                          **ERRORS}}},
         "/api/v1/jobs/{id}": {"get": {
-            "summary": "job status and progress: queued, running, done, failed (with the reason)",
+            "summary": "job status and progress: queued, running, done, failed (with the reason); when done, "
+                       "result and (if any row could not be scored) rejects give the files' paths",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "job"}, "404": _error("no such job"), **ERRORS}}},
         "/api/v1/jobs/{id}/result": {"get": {
@@ -196,6 +203,11 @@ OPENAPI = {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}},
                           "409": _error("not done yet"), **ERRORS}}},
+        "/api/v1/jobs/{id}/rejects": {"get": {
+            "summary": "the rows a finished job could not score (row, id, reason) as CSV",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}},
+                          "404": _error("no such job, not done yet, or no rejected rows"), **ERRORS}}},
         "/api/v1/stats": {"get": {
             "summary": "counts, overdue, and acceptance of suggestions per model version (coordinator, auditor)",
             "responses": {"200": {"description": "statistics"}, **ERRORS}}},

@@ -34,6 +34,11 @@
     field.addEventListener("focus", () => field.select());
     if (document.activeElement === field) field.select();
   });
+  // Background jobs: while one is queued or running, the list refreshes itself, unless a file is being chosen.
+  if (document.querySelector("[data-refresh]")) {
+    const upload = document.querySelector("[data-upload]");
+    setInterval(() => { if (!upload || !upload.value) window.location.reload(); }, 3000);
+  }
   const helpButton = document.querySelector("[data-help]");
   const help = document.getElementById("bantuan");
   if (helpButton && help) helpButton.addEventListener("click", () => help.showModal());
