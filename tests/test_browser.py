@@ -551,7 +551,7 @@ def test_a_coordinator_reclassifies_a_backlog_file_and_downloads_the_result(page
     # the list refreshes itself while the job waits or runs
     page.wait_for_selector("table.berkas tr[data-status=done]:has-text('ekspor_lapor.csv')", timeout=90_000)
     row = page.locator("table.berkas tr:has-text('ekspor_lapor.csv')").first
-    assert "Selesai" in row.inner_text() and "koordinator" in row.inner_text()
+    assert "Selesai" in row.inner_text() and "koordinator" in row.inner_text() and "(1 ditolak)" in row.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "berkas.png"), full_page=True)
     with page.expect_download() as download:

@@ -32,7 +32,7 @@ def wait_for(service, job_id, token, status, seconds=180):
         _, job = service.call("GET", f"/api/v1/jobs/{job_id}", token)
         if job["status"] == status:
             return job
-        assert job["status"] != "failed", job
+        assert job["status"] not in ("failed", "done"), job
         time.sleep(0.3)
     raise AssertionError(f"job {job_id} not {status}: {job}")
 
@@ -95,6 +95,9 @@ def test_jobs_are_listed_with_their_file_name_and_rejected_rows(setup):
         assert job["filename"] == "tumpukan januari.csv" and job["created_by"] == "koordinator"
         done = wait_for(service, job["id"], token, "done")
         clean = wait_for(service, clean["id"], token, "done")
+        assert (done["rows_done"], done["rows_rejected"], clean["rows_rejected"]) == (20, 2, 0)
+        job_dir = setup["work"] / "jobs" / job["id"]
+        assert not list(job_dir.glob("input*")), "the upload (a raw export) is deleted once its job is done"
         status, listing = service.call("GET", "/api/v1/jobs?limit=5", token)
         assert status == 200 and listing["jobs"][0] == done, "newest first, as GET /api/v1/jobs/ID gives it"
         assert len(listing["jobs"]) <= 5
@@ -110,9 +113,17 @@ def test_jobs_are_listed_with_their_file_name_and_rejected_rows(setup):
         status, error = service.call("GET", "/api/v1/jobs?limit=0", token)
         assert (status, error["error"]["code"]) == (422, "invalid_limit")
         assert service.call("GET", "/api/v1/jobs", setup["tokens"]["dlh"])[0] == 403
+
+        broken = setup["work"] / "rusak.parquet"
+        broken.write_bytes(b"not a parquet file")
+        _, job = service.upload("/api/v1/jobs/reclassify", broken, token)
+        failed = wait_for(service, job["id"], token, "failed")
+        assert failed["error"] and failed["result"] is None
+        assert not (setup["work"] / "jobs" / job["id"]).exists(), "a failed job leaves no upload behind"
     finally:
         service.stop()
     listed = run("jobs", "list", "--limit", "3", env=setup["env"])
     assert listed.returncode == 0, listed.stderr
-    first = listed.stdout.splitlines()[0].split("\t")
-    assert first[:3] == [done["id"], "done", "20"] and first[4:] == ["koordinator", "tumpukan januari.csv"]
+    newest, second = (line.split("\t") for line in listed.stdout.splitlines()[:2])
+    assert newest[:2] == [failed["id"], "failed"] and newest[5:] == ["rusak.parquet", failed["error"]]
+    assert second[:3] == [done["id"], "done", "20"] and second[4:] == ["koordinator", "tumpukan januari.csv"]

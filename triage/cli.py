@@ -729,7 +729,7 @@ def list_jobs(limit) -> None:
 
     with _sessions()() as session:
         for job in recent(session, limit):
-            error = f"\t{job['error']}" if job["error"] else ""
+            error = f"\t{' '.join(job['error'].split())}" if job["error"] else ""  # one line per job
             click.echo(f"{job['id']}\t{job['status']}\t{job['rows_done']}\t{job['created_at']}\t{job['created_by']}\t"
                        f"{job['filename'] or '-'}{error}")
 

@@ -4,6 +4,9 @@ State lives in the `jobs` table. A runner claims a job atomically (queued, or ru
 heartbeat because its worker died), renews the heartbeat after every chunk, and runs
 `triage.batch.reclassify` with `resume=True`, so a job interrupted by a restart continues from its
 last completed chunk. After `MAX_ATTEMPTS` claims the job is marked failed with the reason.
+
+An upload is deleted as soon as its job ends: it is a raw export that may hold reporters' personal data, and
+nothing needs it once the result (ids and suggestions, no text) is written.
 """
 
 from __future__ import annotations
@@ -42,7 +45,8 @@ def job_view(job: Job, created_by: str | None = None) -> dict:
     done = job.status == "done"
     return {"id": job.id, "kind": job.kind, "filename": job.filename, "created_by": created_by,
             "status": job.status, "created_at": iso(job.created_at), "started_at": iso(job.started_at),
-            "finished_at": iso(job.finished_at), "rows_done": job.rows_done, "attempts": job.attempts,
+            "finished_at": iso(job.finished_at), "rows_done": job.rows_done, "rows_rejected": job.rows_rejected,
+            "attempts": job.attempts,
             "summary": job.summary, "error": job.error,
             "result": f"/api/v1/jobs/{job.id}/result" if done else None,
             "rejects": f"/api/v1/jobs/{job.id}/rejects" if done and _rejects_file(job).is_file() else None}
@@ -161,17 +165,24 @@ class JobService:
             log.exception("job %s failed", job.id)
             self._finish(job.id, "failed", error=f"internal error: {exc!r}")
             return
-        self._finish(job.id, "done", summary=summary.line("output.csv"), rows=summary.rows)
+        self._finish(job.id, "done", summary=summary.line("output.csv"), rows=summary.rows,
+                     rejected=summary.rejected)
 
     def _finish(self, job_id: str, status: str, error: str | None = None, summary: str | None = None,
-                rows: int | None = None) -> None:
+                rows: int | None = None, rejected: int | None = None) -> None:
+        """Record the outcome, then delete the upload (and, for a failed job, whatever it had written)."""
         with self.sessions.begin() as session:
             job = session.get(Job, job_id)
             job.status, job.error, job.summary, job.finished_at = status, error, summary, utcnow()
             if rows is not None:
-                job.rows_done = rows
+                job.rows_done, job.rows_rejected = rows, rejected
             session.add(AuditEvent(at=utcnow(), user_id=None, action=f"job.{status}", complaint_id=None,
                                    detail={"job": job_id, "error": error}))
+            input_path, output_path = Path(job.input_path), Path(job.output_path)
+        if status == "done":
+            input_path.unlink(missing_ok=True)
+        elif output_path.parent.name == job_id:  # the job's own directory
+            shutil.rmtree(output_path.parent, ignore_errors=True)
 
     def start_runner(self) -> None:
         """Start this process's runner thread (once per process; safe to call after a fork)."""

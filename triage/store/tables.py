@@ -228,5 +228,6 @@ class Job(Base):
     input_path: Mapped[str] = mapped_column(Text)
     output_path: Mapped[str] = mapped_column(Text)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int | None] = mapped_column(Integer)  # set when done
     summary: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)

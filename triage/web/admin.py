@@ -127,6 +127,12 @@ def pct(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f} %"
 
 
+@blueprint.app_template_filter("ribuan")
+def thousands(value: int | None) -> str:
+    """12345 -> '12.345' (Indonesian thousands separator)."""
+    return "–" if value is None else f"{value:,}".replace(",", ".")
+
+
 @blueprint.app_template_filter("audit_label")
 def audit_label(action: str) -> str:
     """An audit action in Bahasa Indonesia (the code itself when it has no label yet)."""
