@@ -570,3 +570,48 @@ def test_agency_user_has_no_files_page(page, service):
     login(page, service, "dlh")
     assert page.locator("nav a:has-text('Berkas')").count() == 0
     assert page.goto(service.base + "/berkas").status == 403
+
+
+def test_officers_search_the_hoax_catalogue_and_check_a_circulating_message(page, service):
+    title = "Rekrutmen CPNS jalur khusus tanpa tes dengan membayar uang pendaftaran"
+    claim = ("Dibuka rekrutmen CPNS jalur khusus tanpa tes untuk lulusan SMA, cukup transfer uang pendaftaran "
+             "sepuluh juta ke rekening panitia sebelum kuota penuh")
+    login(page, service, "koordinator")
+    page.click("nav a:has-text('Katalog hoaks')")
+    page.click("#entri-baru button[type=submit]")
+    assert "Isi judul atau klaim" in page.locator("p.pesan").inner_text(), "an empty entry is refused"
+    page.fill("#entri-baru input[name=title]", title)
+    page.fill("#entri-baru textarea[name=claim]", claim)
+    page.select_option("#entri-baru select[name=verdict]", "hoax")
+    page.fill("#entri-baru input[name=url]", "https://contoh.go.id/bantahan-cpns")
+    page.click("#entri-baru button[type=submit]")
+    assert "Entri ditambahkan" in page.locator("p.pesan").inner_text()
+    entry = page.locator("table.katalog tbody tr", has_text=title)
+    assert entry.count() == 1 and "Hoaks" in entry.inner_text()
+    entry_id = entry.get_attribute("data-entry")
+
+    page.fill("#pesan", "info grup wa: ada rekrutmen cpns jalur khusus tanpa tes buat lulusan sma, transfer uang "
+                        "pendaftaran 10 juta ke rekening panitia sebelum kuota penuh. benar tidak?")
+    page.click("section.periksa button[type=submit]")
+    result = page.locator("[data-check]")
+    assert result.locator(f"[data-match='{entry_id}']").count() == 1, result.inner_text()
+    assert "perlu diverifikasi" in result.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "katalog.png"), full_page=True)
+    page.fill("#pesan", "Jadwal posyandu balita di balai RW 03 bulan depan pindah ke hari Selasa pagi")
+    page.click("section.periksa button[type=submit]")
+    assert "Tidak mirip hoaks mana pun" in page.locator("[data-check]").inner_text()
+
+    page.fill("input[name=q]", "jalur khusus tanpa tes")
+    page.click("form.saring button[type=submit]")
+    assert page.locator("table.katalog tbody tr[data-entry]").all_inner_texts()[0].startswith(entry_id)
+    page.click("form.keluar button")
+    login(page, service, "pemeriksa")
+    page.click("nav a:has-text('Katalog hoaks')")
+    assert page.locator(f"tr[data-entry='{entry_id}']").count() == 1 and page.locator("#entri-baru").count() == 0
+
+
+def test_agency_user_has_no_catalogue_page(page, service):
+    login(page, service, "dlh")
+    assert page.locator("nav a:has-text('Katalog hoaks')").count() == 0
+    assert page.goto(service.base + "/katalog-hoaks").status == 403

@@ -1,5 +1,5 @@
 """Admin pages in Bahasa Indonesia: queue, complaint detail with decision, new complaint, bulk accept,
-dashboard, recap, models, background reclassification of files, audit trail, users.
+dashboard, recap, models, background reclassification of files, the known-hoax catalogue, audit trail, users.
 
 Every page calls the same service functions as the JSON API (`triage.complaints`, `triage.model_admin`,
 `triage.user_admin`, `triage.jobs`);
@@ -30,6 +30,7 @@ from triage import audit, catalogue, deadlines, model_admin, recap, user_admin
 from triage.accounts import MIN_PASSWORD_LENGTH, PERMISSIONS, AccountError
 from triage.complaints import AWAITING, Conflict, NotFound
 from triage.config import hoax_index_path, max_text_chars, max_upload_bytes
+from triage.hoaxes import CatalogueError, normalise_entry
 from triage.jobs import FORMATS
 from triage.service import InputError
 from triage.web import charts
@@ -86,6 +87,8 @@ ACCOUNT_ERRORS = {
 }
 INTAKE_ERRORS = {"invalid_text": "isi pengaduan masih kosong.", "text_too_long": "isi pengaduan terlalu panjang.",
                  "invalid_received_at": "waktu diterima tidak terbaca.", "invalid_channel": "pilih saluran."}
+VERDICT_NAMES = {"hoax": "Hoaks", "valid": "Benar"}
+CATALOGUE_PAGE = 50
 JOB_STATUS_NAMES = {"queued": "Menunggu giliran", "running": "Sedang diproses", "done": "Selesai", "failed": "Gagal"}
 # A retrain report is a standalone file with its own <style>; it may load only its own images.
 REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
@@ -374,6 +377,53 @@ def models():
     user = current_principal()
     listing = model_admin.list_models(user, services().suggestions.registry_root)
     return render_template("model.html", user=user, listing=listing, serving=services().suggestions.model.version)
+
+
+def _catalogue_page(user, check: dict | None = None, checked: str = "", form: dict | None = None,
+                    status: int = 200):
+    """The catalogue searched by the query string, with a message's check result and the add form's values."""
+    args = {key: value for key in ("q", "verdict") if (value := request.args.get(key, "").strip())}
+    offset = int(request.args["offset"]) if request.args.get("offset", "").isdigit() else 0
+    with services().sessions() as db:
+        listing = catalogue.list_entries(db, user, q=args.get("q"), verdict=args.get("verdict"),
+                                         limit=CATALOGUE_PAGE, offset=offset)
+    return render_template("katalog.html", user=user, listing=listing, args=args, offset=offset,
+                           page_size=CATALOGUE_PAGE, verdicts=VERDICT_NAMES, check=check, checked=checked,
+                           form=form or {}), status
+
+
+@blueprint.get("/katalog-hoaks")
+def hoax_catalogue():
+    return _catalogue_page(current_principal())
+
+
+@blueprint.post("/katalog-hoaks/periksa")
+def check_message():
+    """A message that circulates, checked as a complaint would be: the misinformation score, its reasons and the
+    catalogued hoax it repeats. Nothing is stored."""
+    user = current_principal()
+    text = request.form.get("text", "")
+    try:
+        suggestion = services().suggestions.suggest({"text": text})
+    except InputError:
+        flash(f"Tempel pesan yang akan diperiksa (paling banyak {max_text_chars():,} karakter).".replace(",", "."))
+        return _catalogue_page(user, checked=text[:max_text_chars()], status=422)
+    return _catalogue_page(user, check=suggestion["misinformation"], checked=text)
+
+
+@blueprint.post("/katalog-hoaks")
+def add_hoax():
+    user = current_principal()
+    form = {key: request.form.get(key, "").strip() for key in ("title", "claim", "verdict", "url", "date")}
+    try:
+        entry = normalise_entry(form, "formulir")
+    except CatalogueError:
+        flash("Isi judul atau klaim hoaks.")
+        return _catalogue_page(user, form=form, status=422)
+    result = catalogue.import_entries(services().sessions, [entry], f"web:{user.username}", hoax_index_path(), user)
+    flash("Entri ditambahkan ke katalog; pengaduan yang mengulangnya kini dikenali." if result["added"]
+          else "Entri yang sama sudah ada di katalog.")
+    return redirect(url_for("admin.hoax_catalogue", q=entry["title"] or None))
 
 
 @blueprint.post("/pengaduan/<int:complaint_id>/katalog-hoaks")
