@@ -548,8 +548,10 @@ def test_a_coordinator_reclassifies_a_backlog_file_and_downloads_the_result(page
     page.set_input_files("#berkas", str(backlog))
     page.click("form.unggah button[type=submit]")
     assert "ekspor_lapor.csv diterima" in page.locator("p.pesan").inner_text()
-    # the list refreshes itself while the job waits or runs
+    # the rows refresh themselves in place while the job waits or runs: no reload, so focus and typing stay
+    page.evaluate("window.notReloaded = true")
     page.wait_for_selector("table.berkas tr[data-status=done]:has-text('ekspor_lapor.csv')", timeout=90_000)
+    assert page.evaluate("window.notReloaded") is True
     row = page.locator("table.berkas tr:has-text('ekspor_lapor.csv')").first
     assert "Selesai" in row.inner_text() and "koordinator" in row.inner_text() and "(1 ditolak)" in row.inner_text()
     ARTIFACTS.mkdir(exist_ok=True)

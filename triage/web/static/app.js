@@ -34,11 +34,22 @@
     field.addEventListener("focus", () => field.select());
     if (document.activeElement === field) field.select();
   });
-  // Background jobs: while one is queued or running, the list refreshes itself, unless a file is being chosen.
-  if (document.querySelector("[data-refresh]")) {
-    const upload = document.querySelector("[data-upload]");
-    setInterval(() => { if (!upload || !upload.value) window.location.reload(); }, 3000);
+  // Background jobs: while one is queued or running, the list's rows are fetched again every 3 s and swapped in
+  // place (focus, scroll and a file being chosen stay as they are) until no job is left waiting or running.
+  function refreshJobs() {
+    fetch(window.location.pathname, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+      .then((html) => {
+        const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("table.berkas");
+        const table = document.querySelector("table.berkas");
+        if (!fresh || !table) return;
+        table.tBodies[0].replaceWith(fresh.tBodies[0]);
+        if (fresh.hasAttribute("data-refresh")) setTimeout(refreshJobs, 3000);
+        else table.removeAttribute("data-refresh");
+      })
+      .catch(() => setTimeout(refreshJobs, 10000));
   }
+  if (document.querySelector("table.berkas[data-refresh]")) setTimeout(refreshJobs, 3000);
   const helpButton = document.querySelector("[data-help]");
   const help = document.getElementById("bantuan");
   if (helpButton && help) helpButton.addEventListener("click", () => help.showModal());
