@@ -617,3 +617,26 @@ def test_agency_user_has_no_catalogue_page(page, service):
     login(page, service, "dlh")
     assert page.locator("nav a:has-text('Katalog hoaks')").count() == 0
     assert page.goto(service.base + "/katalog-hoaks").status == 403
+
+
+def test_a_coordinator_reopens_a_resolution_the_reporter_objects_to(page, service):
+    status, body = service.call("POST", "/api/v1/complaints", service.token, [
+        {"external_id": "reopen-web", "text": "Lampu PJU depan masjid mati lagi padahal katanya sudah diperbaiki"}])
+    assert status == 201, body
+    detail_url = f"{service.base}/pengaduan/{body[0]['id']}"
+    login(page, service, "koordinator")
+    page.goto(detail_url)
+    page.fill("#putuskan input[name=agency]", "DISHUB")
+    page.fill("#putuskan input[name=category]", "PJU")
+    page.click("#putuskan button[type=submit]")
+    page.goto(detail_url)
+    page.fill("#selesaikan textarea[name=outcome]", "Lampu sudah diganti petugas")
+    page.click("#selesaikan button[type=submit]")
+    page.goto(detail_url)
+    assert page.locator("#selesaikan").count() == 0
+    page.fill("#buka-kembali textarea[name=reason]", "Pelapor menyatakan lampu masih mati sampai sekarang")
+    page.click("#buka-kembali button[type=submit]")
+    assert "dibuka kembali, kembali ke DISHUB" in page.locator("p.pesan").inner_text()
+    assert "lampu masih mati sampai sekarang" in page.locator("[data-reopened]").inner_text()
+    assert page.locator("#buka-kembali").count() == 0 and page.locator("#selesaikan").count() == 1
+    assert "Dibuka kembali oleh koordinator" in page.locator("section.riwayat").inner_text()

@@ -13,7 +13,16 @@ from triage.complaints import ComplaintService
 from triage.retention import purge_identities
 from triage.service import InputError, SuggestionService
 from triage.store.db import open_database
-from triage.store.tables import AuditEvent, Complaint, Decision, FollowUp, Resolution, RoutingReturn, utcnow
+from triage.store.tables import (
+    AuditEvent,
+    Complaint,
+    Decision,
+    FollowUp,
+    Reopening,
+    Resolution,
+    RoutingReturn,
+    utcnow,
+)
 
 TEXT = "Lampu jalan di gang 5 mati, hubungi saya di 0812 3456 7890 atau budi@contoh.id"
 PHONE, NIK = "0813 2222 3333", "3578 0101 0101 0001"
@@ -37,6 +46,10 @@ def test_purge_erases_identities_of_long_resolved_complaints_only(database_url, 
         service.follow_up(sessions, liaison, ids[key], {"text": f"petugas menelepon {PHONE}, lampu dijadwalkan"})
         service.resolve(sessions, admin, ids[key], {"outcome": f"lampu diganti, pelapor NIK {NIK}",
                                                     "final_agency": "DISHUB"})
+        service.reopen(sessions, admin, ids[key], {"reason": f"pelapor ({PHONE}) menyatakan masih mati",
+                                                   "expected_revision": 5})
+        service.resolve(sessions, admin, ids[key], {"outcome": f"lampu diganti lagi, pelapor NIK {NIK}",
+                                                    "final_agency": "DISHUB"})
     with sessions.begin() as session:  # one resolved 400 days ago, one 10 days ago, one still open
         for key, days in (("old", 400), ("recent", 10)):
             session.execute(update(Complaint).where(Complaint.id == ids[key])
@@ -45,10 +58,10 @@ def test_purge_erases_identities_of_long_resolved_complaints_only(database_url, 
 
     dry = run("purge-identities", "--older-than", "365", "--dry-run", env=env)
     assert dry.returncode == 0, dry.stderr
-    assert json.loads(dry.stdout) | {"resolved_before": None} == {"complaints": 1, "officer_texts": 5,
+    assert json.loads(dry.stdout) | {"resolved_before": None} == {"complaints": 1, "officer_texts": 7,
                                                                  "resolved_before": None, "dry_run": True}
     real = run("purge-identities", "--older-than", "365", env=env)
-    assert json.loads(real.stdout) | {"resolved_before": None} == {"complaints": 1, "officer_texts": 5,
+    assert json.loads(real.stdout) | {"resolved_before": None} == {"complaints": 1, "officer_texts": 7,
                                                                   "resolved_before": None, "dry_run": False}
     with sessions() as session:
         rows = {c.external_id: c for c in session.scalars(select(Complaint))}
@@ -61,13 +74,14 @@ def test_purge_erases_identities_of_long_resolved_complaints_only(database_url, 
             written = [*session.scalars(select(Decision.note).where(Decision.complaint_id == ids[key])),
                        *session.scalars(select(RoutingReturn.reason).where(RoutingReturn.complaint_id == ids[key])),
                        *session.scalars(select(FollowUp.text).where(FollowUp.complaint_id == ids[key])),
-                       *session.scalars(select(Resolution.outcome).where(Resolution.complaint_id == ids[key]))]
-            assert len(written) == 5
+                       *session.scalars(select(Resolution.outcome).where(Resolution.complaint_id == ids[key])),
+                       *session.scalars(select(Reopening.reason).where(Reopening.complaint_id == ids[key]))]
+            assert len(written) == 7
             for text in written:
                 assert ("2222" in text or "0101" in text) is digits, f"{key}: {text!r}"
                 assert digits or ("<telepon>" in text or "<nik>" in text), f"{key}: the rest of {text!r} is kept"
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purged")).one()
-        assert event.detail["complaints"] == 1 and event.detail["officer_texts"] == 5 and event.detail["via"] == "cli"
+        assert event.detail["complaints"] == 1 and event.detail["officer_texts"] == 7 and event.detail["via"] == "cli"
     again = run("purge-identities", "--older-than", "365", env=env)
     assert json.loads(again.stdout)["complaints"] == 0 and json.loads(again.stdout)["officer_texts"] == 0, \
         "nothing left to purge or mask"

@@ -5,7 +5,7 @@ import io
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from http_service import Service, triage
@@ -262,6 +262,20 @@ def test_the_first_follow_up_meets_the_response_deadline(service):
     assert moved["responded_at"] is None, "a new agency owes its own first response"
 
 
+def read_feed(service) -> list[dict]:
+    """The whole changes feed, page by page, as a synchronisation reads it (once this test's events settled)."""
+    time.sleep(changes.SETTLE.total_seconds() + 0.5)  # events show once settled (see triage.changes)
+    feed, after = [], 0
+    while True:
+        status, page = service.call("GET", f"/api/v1/changes?after={after}&limit=50", service.tokens["integrasi"])
+        assert status == 200 and page["next_after"] >= after
+        if not page["items"]:
+            return feed
+        assert [c["id"] for c in page["items"]] == sorted(c["id"] for c in page["items"])
+        assert page["next_after"] == page["items"][-1]["id"]
+        feed, after = feed + page["items"], page["next_after"]
+
+
 def test_the_changes_feed_tells_the_source_system_what_reporters_may_learn(service):
     sync, coordinator, dlh = (service.tokens[n] for n in ("integrasi", "koordinator", "dlh"))
     _, created = ingest(service, "feed-1", TRASH)
@@ -271,17 +285,7 @@ def test_the_changes_feed_tells_the_source_system_what_reporters_may_learn(servi
                                                            "expected_revision": 0})
     service.call("POST", path + "/follow-up", dlh, {"text": "Diangkut besok pagi"})
     service.call("POST", path + "/resolution", dlh, {"outcome": "Sudah diangkut", "final_agency": "DLH"})
-    time.sleep(changes.SETTLE.total_seconds() + 0.5)  # events show once settled (see triage.changes)
-
-    feed, after = [], 0  # read the whole feed page by page, as a synchronisation would
-    while True:
-        status, page = service.call("GET", f"/api/v1/changes?after={after}&limit=50", sync)
-        assert status == 200 and page["next_after"] >= after
-        if not page["items"]:
-            break
-        assert [c["id"] for c in page["items"]] == sorted(c["id"] for c in page["items"])
-        assert page["next_after"] == page["items"][-1]["id"]
-        feed, after = feed + page["items"], page["next_after"]
+    feed = read_feed(service)
     mine = [c for c in feed if c["external_id"] == "feed-1"]
     assert [(c["kind"], c["agency"]) for c in mine] == [("routed", "DLH"), ("followed_up", "DLH"), ("resolved", "DLH")]
     assert mine[1]["text"] == "Diangkut besok pagi" and mine[2]["outcome"] == "Sudah diangkut"
@@ -293,6 +297,48 @@ def test_the_changes_feed_tells_the_source_system_what_reporters_may_learn(servi
     assert (status, body["error"]["code"]) == (422, "invalid_limit")
     cli = json.loads(triage(service.env, "changes", "--after", str(mine[0]["id"] - 1), "--limit", "500"))
     assert [c["kind"] for c in cli["items"] if c["external_id"] == "feed-1"] == ["routed", "followed_up", "resolved"]
+
+
+def test_a_resolution_the_reporter_objects_to_is_reopened_for_the_same_agency(service):
+    coordinator, dlh, auditor = (service.tokens[n] for n in ("koordinator", "dlh", "auditor"))
+    _, created = ingest(service, "reopen-1", TRASH)
+    path = f"/api/v1/complaints/{created['id']}"
+    service.call("POST", path + "/decision", coordinator, {"category": "SAMPAH", "agency": "DLH",
+                                                           "expected_revision": 0})
+    service.call("POST", path + "/follow-up", dlh, {"text": "Diangkut besok pagi"})
+    service.call("POST", path + "/resolution", dlh, {"outcome": "Sudah diangkut", "final_agency": "DLH"})
+    objection = {"reason": "Pelapor: sampah belum diangkut sama sekali", "expected_revision": 3}
+    for token, body, expected in [(dlh, objection, 403), (auditor, objection, 403),
+                                  (coordinator, {**objection, "reason": " "}, 422),
+                                  (coordinator, {**objection, "expected_revision": 2}, 409)]:
+        status, answer = service.call("POST", path + "/reopen", token, body)
+        assert status == expected, answer
+    status, answer = service.call("POST", path + "/reopen", coordinator, objection)
+    assert status == 200 and (answer["status"], answer["agency"], answer["revision"]) == ("routed", "DLH", 4)
+    days_left = (datetime.fromisoformat(answer["due_at"]) - datetime.now(UTC)).days
+    assert 58 <= days_left <= 61, "a fresh resolution period counted from the reopening"
+    assert service.call("POST", path + "/reopen", coordinator, {**objection, "expected_revision": 4})[0] == 409
+
+    _, detail = service.call("GET", path, dlh)
+    assert (detail["status"], detail["agency"], detail["resolved_at"]) == ("routed", "DLH", None)
+    assert detail["reopened_at"] and detail["responded_at"], "the agency's earlier response stands"
+    assert detail["reopenings"][0]["reason"] == objection["reason"] and detail["reopenings"][0]["user"] == "koordinator"
+    _, listing = service.call("GET", "/api/v1/complaints?status=routed&limit=200", dlh)
+    assert created["id"] in {i["id"] for i in listing["items"]}, "back in the agency's queue"
+    assert service.call("POST", path + "/resolution", dlh, {"outcome": "Diangkut tuntas",
+                                                             "final_agency": "DLH"})[0] == 200
+
+    _, unrouted = ingest(service, "reopen-2", WATER)
+    other = f"/api/v1/complaints/{unrouted['id']}"
+    service.call("POST", other + "/resolution", coordinator, {"outcome": "Sudah normal", "final_agency": "PDAM"})
+    status, answer = service.call("POST", other + "/reopen", coordinator, {"reason": "Masih mati",
+                                                                           "expected_revision": 1})
+    assert (status, answer["status"], answer["agency"]) == (200, "pending_review", None), "never routed: review it"
+
+    mine = [c for c in read_feed(service) if c["external_id"] == "reopen-1"]
+    assert [c["kind"] for c in mine] == ["routed", "followed_up", "resolved", "reopened", "resolved"]
+    assert [c["outcome"] for c in mine if c["kind"] == "resolved"] == ["Sudah diangkut", "Diangkut tuntas"]
+    assert mine[3]["agency"] == "DLH" and objection["reason"] not in json.dumps(mine), "the reason stays internal"
 
 
 def test_retention_purge_is_for_coordinators_and_checks_its_input(service):

@@ -26,6 +26,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "resolve": frozenset({"coordinator", "agency"}),
     "follow_up": frozenset({"coordinator", "agency"}),
     "return": frozenset({"agency"}),  # hand a misrouted complaint back; coordinators route it again instead
+    "reopen": frozenset({"coordinator"}),  # a resolution the reporter objects to
     "stats": frozenset({"coordinator", "auditor"}),
     "audit": frozenset({"coordinator", "auditor"}),
     "jobs": frozenset({"coordinator"}),

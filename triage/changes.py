@@ -2,8 +2,8 @@
 reporters where their complaint went, what the agency answered and how it ended.
 
 Built on the audit trail (its ids are the cursor). Only what a reporter may learn is included: routing, the
-agency's follow-ups, hand-backs (without the internal reason) and the resolution; never misinformation verdicts,
-notes or who acted. Events show once they are `SETTLE` old: on PostgreSQL ids are handed out before commit, so a
+agency's follow-ups, hand-backs (without the internal reason), the resolution and a reopening (without its
+reason); never misinformation verdicts, notes or who acted. Events show once they are `SETTLE` old: on PostgreSQL ids are handed out before commit, so a
 transaction could commit an id below one a reader has already passed; these transactions last milliseconds.
 """
 
@@ -20,7 +20,7 @@ from triage.store.tables import AuditEvent, Complaint, FollowUp, Resolution, utc
 from triage.times import iso
 
 KINDS = {"complaint.decided": "routed", "complaint.followed_up": "followed_up", "complaint.returned": "returned",
-         "complaint.resolved": "resolved"}
+         "complaint.resolved": "resolved", "complaint.reopened": "reopened"}
 MAX_LIMIT = 500
 SETTLE = timedelta(seconds=5)
 
@@ -38,9 +38,12 @@ def list_changes(session: Session, principal: Principal, after: object = 0, limi
                                   AuditEvent.at <= utcnow() - SETTLE)
                            .order_by(AuditEvent.id).limit(limit)).all()
     notes = _by_id(session, FollowUp, [e.detail.get("follow_up_id") for e, _ in rows])
-    endings = {r.complaint_id: r for r in session.scalars(select(Resolution).where(Resolution.complaint_id.in_(
-        [e.complaint_id for e, _ in rows if e.action == "complaint.resolved"])))}
-    items = [_change(event, external_id, notes, endings) for event, external_id in rows]
+    resolved = [e for e, _ in rows if e.action == "complaint.resolved"]
+    endings = _by_id(session, Resolution, [(e.detail or {}).get("resolution_id") for e in resolved])
+    # events written before resolutions were named in them: the complaint's latest resolution
+    latest = {r.complaint_id: r for r in session.scalars(select(Resolution).order_by(Resolution.id).where(
+        Resolution.complaint_id.in_([e.complaint_id for e in resolved if "resolution_id" not in (e.detail or {})])))}
+    items = [_change(event, external_id, notes, endings, latest) for event, external_id in rows]
     return {"items": items, "next_after": rows[-1][0].id if rows else after}
 
 
@@ -49,7 +52,7 @@ def _by_id(session: Session, table, ids: list) -> dict:
     return {row.id: row for row in session.scalars(select(table).where(table.id.in_(wanted)))} if wanted else {}
 
 
-def _change(event: AuditEvent, external_id: str, notes: dict, endings: dict) -> dict:
+def _change(event: AuditEvent, external_id: str, notes: dict, endings: dict, latest: dict) -> dict:
     detail = event.detail or {}
     change = {"id": event.id, "at": iso(event.at), "kind": KINDS[event.action], "complaint_id": event.complaint_id,
               "external_id": external_id}
@@ -58,9 +61,9 @@ def _change(event: AuditEvent, external_id: str, notes: dict, endings: dict) -> 
     elif change["kind"] == "followed_up":
         note = notes.get(detail.get("follow_up_id"))
         change |= {"agency": detail.get("agency"), "text": note.text if note else None}
-    elif change["kind"] == "returned":
+    elif change["kind"] in ("returned", "reopened"):
         change |= {"agency": detail.get("agency")}
     else:
-        ending = endings.get(event.complaint_id)
+        ending = endings.get(detail.get("resolution_id")) or latest.get(event.complaint_id)
         change |= {"agency": detail.get("final_agency"), "outcome": ending.outcome if ending else None}
     return change

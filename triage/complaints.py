@@ -31,6 +31,7 @@ from triage.store.tables import (
     Decision,
     FollowUp,
     Hoax,
+    Reopening,
     Resolution,
     RoutingReturn,
     Suggestion,
@@ -107,7 +108,7 @@ def complaint_view(c: Complaint, principal: Principal, latest: Suggestion | None
             "due_at": iso(c.due_at), "overdue": _overdue(c, now), "category": c.category, "agency": c.agency,
             "misinformation": c.misinformation, "flagged": c.flagged, "revision": c.revision,
             "routed_at": iso(c.routed_at), "responded_at": iso(c.responded_at), "resolved_at": iso(c.resolved_at),
-            "returned_by": c.returned_by,
+            "returned_by": c.returned_by, "reopened_at": iso(c.reopened_at),
             "reporter_confidential": c.reporter_confidential,
             "suggestion": suggestion_view(latest) if latest else None}
     if identity:
@@ -393,8 +394,8 @@ class ComplaintService:
                               [text for _, text in candidates], k)
         ids = [candidates[i][0] for i, _ in ranked]
         rows = {c.id: c for c in session.scalars(select(Complaint).where(Complaint.id.in_(ids)))}
-        finals = dict(session.execute(select(Resolution.complaint_id, Resolution.final_agency)
-                                      .where(Resolution.complaint_id.in_(ids))).all())
+        finals = dict(session.execute(select(Resolution.complaint_id, Resolution.final_agency)  # the latest wins
+                                      .where(Resolution.complaint_id.in_(ids)).order_by(Resolution.id)).all())
         return [{"id": c.id, "similarity": round(score, 3), "text": c.text_masked, "status": c.status,
                  "received_at": iso(c.received_at), "agency": finals.get(c.id) or c.agency, "category": c.category}
                 for c, score in ((rows[candidates[i][0]], score) for i, score in ranked)]
@@ -440,6 +441,8 @@ class ComplaintService:
                                "text": f.text} for f in complaint.follow_ups]
         view["returns"] = [{"id": r.id, "user": r.user.username, "returned_at": iso(r.returned_at), "agency": r.agency,
                             "reason": r.reason, "revision": r.revision} for r in complaint.returns]
+        view["reopenings"] = [{"id": r.id, "user": r.user.username, "at": iso(r.at), "agency": r.agency,
+                               "reason": r.reason, "revision": r.revision} for r in complaint.reopenings]
         if principal.role in ("coordinator", "auditor"):
             events = session.execute(select(AuditEvent, User.username)
                                      .outerjoin(User, User.id == AuditEvent.user_id)
@@ -545,6 +548,38 @@ class ComplaintService:
         return {"id": complaint_id, "status": "pending_review", "revision": expected + 1,
                 "returned_by": principal.agency}
 
+    def reopen(self, session_factory, principal: Principal, complaint_id: int, payload: object) -> dict:
+        """A coordinator reopens a resolved complaint whose reporter objects to the outcome, with the reason. It
+        goes back to the agency it was routed to, whose earlier response stands, with a fresh SOP resolution
+        period counted from now (one never routed waits for routing again, with a fresh routing deadline)."""
+        principal.require("reopen")
+        if not isinstance(payload, dict):
+            raise InputError("invalid_body", "body must be a JSON object")
+        reason, expected = payload.get("reason"), payload.get("expected_revision")
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
+            raise InputError("invalid_reason", f"'reason' must say why, in 1-{MAX_REASON} characters")
+        if not isinstance(expected, int) or isinstance(expected, bool):
+            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        with session_factory.begin() as session:
+            complaint = self._get_visible(session, principal, complaint_id)
+            if complaint.status != "resolved":
+                raise Conflict(f"complaint {complaint_id} is not resolved", complaint.revision)
+            now, agency = utcnow(), complaint.agency
+            status, due = ("routed", deadlines.resolution_due(now)) if agency else \
+                ("pending_review", deadlines.routing_due(now))
+            changed = session.execute(
+                update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
+                .values(revision=Complaint.revision + 1, status=status, resolved_at=None, reopened_at=now, due_at=due)
+                .execution_options(synchronize_session=False))
+            if changed.rowcount != 1:
+                session.rollback()
+                raise Conflict(f"complaint {complaint_id} changed since revision {expected}",
+                               self._revision(session_factory, complaint_id))
+            session.add(Reopening(complaint_id=complaint_id, user_id=principal.id, at=now, agency=agency,
+                                  reason=reason.strip(), revision=expected + 1))
+            _audit(session, principal, "complaint.reopened", complaint_id, agency=agency, revision=expected + 1)
+        return {"id": complaint_id, "status": status, "revision": expected + 1, "agency": agency, "due_at": iso(due)}
+
     def follow_up(self, session_factory, principal: Principal, complaint_id: int, payload: object) -> dict:
         """The routed agency (or a coordinator for it) records what it has done or will do. The first follow-up
         since routing meets the SOP response deadline: the complaint then runs to its resolution deadline."""
@@ -592,9 +627,12 @@ class ComplaintService:
             now = utcnow()
             complaint.status, complaint.resolved_at, complaint.due_at = "resolved", now, None
             complaint.revision += 1
-            session.add(Resolution(complaint_id=complaint_id, user_id=principal.id, resolved_at=now,
-                                   outcome=outcome.strip(), final_agency=final_agency))
-            _audit(session, principal, "complaint.resolved", complaint_id, final_agency=final_agency)
+            ending = Resolution(complaint_id=complaint_id, user_id=principal.id, resolved_at=now,
+                                outcome=outcome.strip(), final_agency=final_agency)
+            session.add(ending)
+            session.flush()  # its id, for the changes feed (a reopened complaint is resolved more than once)
+            _audit(session, principal, "complaint.resolved", complaint_id, final_agency=final_agency,
+                   resolution_id=ending.id)
             return {"id": complaint_id, "status": "resolved", "revision": complaint.revision}
 
     @staticmethod

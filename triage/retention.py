@@ -1,6 +1,6 @@
 """Retention of reporters' personal data: once a complaint has been resolved long enough, its reporter and its
-unmasked text are erased, and personal data that officers wrote into its notes, hand-back reasons, follow-ups and
-resolution is masked as the complaint's text is. The complaint stays, with its masked text, suggestions, decisions,
+unmasked text are erased, and personal data that officers wrote into its notes, hand-back reasons, follow-ups,
+resolutions and reopening reasons is masked as the complaint's text is. The complaint stays, with its masked text, suggestions, decisions,
 resolution and audit trail, so reports and retraining are unchanged.
 """
 
@@ -12,12 +12,22 @@ from sqlalchemy import func, or_, select, update
 
 from triage.accounts import Principal
 from triage.service import InputError
-from triage.store.tables import AuditEvent, Complaint, Decision, FollowUp, Resolution, RoutingReturn, utcnow
+from triage.store.tables import (
+    AuditEvent,
+    Complaint,
+    Decision,
+    FollowUp,
+    Reopening,
+    Resolution,
+    RoutingReturn,
+    utcnow,
+)
 from triage.text import mask_pii
 from triage.times import iso
 
 MIN_DAYS = 30  # a complaint may be reopened or audited shortly after resolution
-OFFICER_TEXTS = ((Decision, "note"), (RoutingReturn, "reason"), (FollowUp, "text"), (Resolution, "outcome"))
+OFFICER_TEXTS = ((Decision, "note"), (RoutingReturn, "reason"), (FollowUp, "text"), (Resolution, "outcome"),
+                 (Reopening, "reason"))
 
 
 def _purgeable(cutoff):

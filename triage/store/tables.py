@@ -84,12 +84,15 @@ class Complaint(Base):
     returned_by: Mapped[str | None] = mapped_column(String(80))
     # The routed agency's first follow-up since the complaint was routed to it (meets the response deadline).
     responded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The latest time a coordinator reopened it after a resolution the reporter objected to.
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     suggestions: Mapped[list[Suggestion]] = relationship(order_by="Suggestion.id")
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id")
     resolutions: Mapped[list[Resolution]] = relationship(order_by="Resolution.id")
     returns: Mapped[list[RoutingReturn]] = relationship(order_by="RoutingReturn.id")
     follow_ups: Mapped[list[FollowUp]] = relationship(order_by="FollowUp.id")
+    reopenings: Mapped[list[Reopening]] = relationship(order_by="Reopening.id")
 
 
 class Suggestion(Base):
@@ -144,6 +147,23 @@ class RoutingReturn(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     returned_at: Mapped[datetime] = mapped_column(DateTime)
     agency: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(Integer)
+
+    user: Mapped[User] = relationship()
+
+
+class Reopening(Base):
+    """A coordinator reopened a resolved complaint because the reporter objected to the outcome, with the
+    reason; it went back to the agency it was routed to (or to review, if it never was routed)."""
+
+    __tablename__ = "reopenings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    agency: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer)
 

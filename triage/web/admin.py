@@ -61,7 +61,8 @@ AUDIT_GROUPS = {"complaint": "Pengaduan", "model": "Model", "user": "Pengguna", 
 AUDIT_ACTIONS = {
     "complaint.ingested": "Pengaduan diterima", "complaint.decided": "Keputusan rute",
     "complaint.resolved": "Pengaduan diselesaikan", "complaint.returned": "Dikembalikan instansi",
-    "complaint.identity_viewed": "Identitas pelapor dibuka", "complaint.followed_up": "Tindak lanjut instansi", "retention.purged": "Data pribadi dihapus (retensi)",
+    "complaint.identity_viewed": "Identitas pelapor dibuka", "complaint.followed_up": "Tindak lanjut instansi",
+    "complaint.reopened": "Pengaduan dibuka kembali", "retention.purged": "Data pribadi dihapus (retensi)",
     "queue.rescored": "Antrean dinilai ulang",
     "model.activated": "Model diaktifkan", "model.rolled_back": "Model dikembalikan",
     "model.retrain_requested": "Pelatihan ulang diminta", "model.retrained": "Pelatihan ulang selesai",
@@ -294,6 +295,19 @@ def return_routing(complaint_id: int):
     services().complaints.return_routing(services().sessions, user, complaint_id, payload)
     flash(f"Pengaduan #{complaint_id} dikembalikan ke koordinator.")
     return redirect(url_for("admin.queue", **{k: v for k, v in request.args.items() if v}))
+
+
+@blueprint.post("/pengaduan/<int:complaint_id>/buka-kembali")
+def reopen(complaint_id: int):
+    user = current_principal()
+    revision = request.form.get("expected_revision", "")
+    if not revision.isdigit():
+        raise InputError("invalid_expected_revision", "expected_revision is missing")
+    payload = {"reason": request.form.get("reason", ""), "expected_revision": int(revision)}
+    result = services().complaints.reopen(services().sessions, user, complaint_id, payload)
+    where = f"kembali ke {result['agency']}" if result["agency"] else "menunggu diteruskan"
+    flash(f"Pengaduan #{complaint_id} dibuka kembali, {where}.")
+    return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
 
 
 def _bulk_selection() -> tuple[list[int], float]:

@@ -182,6 +182,17 @@ OPENAPI = {
                 "type": "object", "required": ["outcome", "final_agency"],
                 "properties": {"outcome": {"type": "string"}, "final_agency": {"type": "string"}}}}}},
             "responses": {"200": {"description": "resolved"}, "409": _error("already resolved"), **ERRORS}}},
+        "/api/v1/complaints/{id}/reopen": {"post": {
+            "summary": "reopen a resolved complaint whose reporter objects to the outcome, with the reason "
+                       "(coordinator): back to the agency it was routed to, with a fresh resolution deadline from "
+                       "now (never routed: back to review); audited as complaint.reopened",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["reason", "expected_revision"],
+                "properties": {"reason": {"type": "string", "maxLength": 2000},
+                               "expected_revision": {"type": "integer"}}}}}},
+            "responses": {"200": {"description": "id, status, revision, agency, due_at"},
+                          "409": _error("not resolved, or changed since expected_revision"), **ERRORS}}},
         "/api/v1/jobs/reclassify": {"post": {
             "summary": "upload a backlog file (.csv/.jsonl/.parquet) to reclassify in the background (coordinator)",
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
