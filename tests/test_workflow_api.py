@@ -547,9 +547,11 @@ def test_period_recap_counts_where_complaints_stand(service):
         status, _ = service.call("POST", f"/api/v1/complaints/{ids[key]}/decision", admin,
                                  {"category": category, "agency": agency, "expected_revision": 0})
         assert status == 200
-    status, _ = service.call("POST", f"/api/v1/complaints/{ids['recap-1']}/resolution", admin,
-                             {"outcome": "jalan ditambal", "final_agency": "PUPR"})
-    assert status == 200
+    road = f"/api/v1/complaints/{ids['recap-1']}"  # resolved, reopened on the reporter's objection, resolved again
+    for path, body in ((road + "/resolution", {"outcome": "jalan ditambal", "final_agency": "PUPR"}),
+                       (road + "/reopen", {"reason": "pelapor: lubang masih ada", "expected_revision": 2}),
+                       (road + "/resolution", {"outcome": "jalan ditambal ulang", "final_agency": "PUPR"})):
+        assert service.call("POST", path, admin, body)[0] == 200
     trash = f"/api/v1/complaints/{ids['recap-2']}"  # DLH hands it back; the coordinator sends it to DLH again
     assert service.call("POST", trash + "/return", service.tokens["dlh"],
                         {"reason": "lokasi di luar wilayah", "expected_revision": 1})[0] == 200
@@ -560,11 +562,13 @@ def test_period_recap_counts_where_complaints_stand(service):
     assert status == 200
     assert report["total"] | {"median_hours_to_route": None, "median_days_to_resolve": None} == {
         "received": 3, "awaiting_review": 1, "routed": 1, "resolved": 1, "routed_late": 2, "unrouted_overdue": 1,
-        "responded_late": 0, "unanswered_overdue": 1, "handed_back": 1, "median_hours_to_route": None, "median_days_to_resolve": None}, "routed today: long after the SOP deadline"
+        "responded_late": 0, "unanswered_overdue": 1, "handed_back": 1, "reopened": 1, "median_hours_to_route": None,
+        "median_days_to_resolve": None}, "routed today: long after the SOP deadline"
     assert report["total"]["median_days_to_resolve"] > 365
     by_agency = {row["agency"]: row for row in report["agencies"]}
     assert by_agency["PUPR"]["resolved"] == 1 and by_agency["DLH"]["routed"] == 1
     assert by_agency["DLH"]["handed_back"] == 1 and by_agency["PUPR"]["handed_back"] == 0
+    assert by_agency["PUPR"]["reopened"] == 1 and by_agency["DLH"]["reopened"] == 0
     assert by_agency["DLH"]["unanswered_overdue"] == 1, "routed, never answered, its response deadline long past"
     assert by_agency["PDAM"]["awaiting_review"] == 1 and by_agency["PDAM"]["agency_name"] != "PDAM"
     status, body = service.download(query + "&format=csv", service.tokens["auditor"])

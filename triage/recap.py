@@ -5,7 +5,8 @@ past the response deadline: the complaints agencies are reprimanded for), and th
 resolve.
 
 A complaint counts for its decided agency, else the suggested one (as on the dashboard); `handed_back` counts the
-complaints an agency handed back as outside its authority, under the agency that did so.
+complaints an agency handed back as outside its authority, under the agency that did so; `reopened` counts the
+complaints reopened after a resolution their reporter objected to.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from triage.times import iso, parse_time
 
 AWAITING = ("pending_review", "needs_verification")
 CSV_COLUMNS = ("agency", "agency_name", "received", "awaiting_review", "routed", "resolved", "routed_late",
-               "unrouted_overdue", "responded_late", "unanswered_overdue", "handed_back", "median_hours_to_route",
+               "unrouted_overdue", "responded_late", "unanswered_overdue", "handed_back", "reopened", "median_hours_to_route",
                "median_days_to_resolve")
 
 
@@ -41,11 +42,12 @@ class _Tally:
     responded_late: int = 0
     unanswered_overdue: int = 0
     handed_back: int = 0
+    reopened: int = 0
     hours_to_route: list[float] = field(default_factory=list)
     days_to_resolve: list[float] = field(default_factory=list)
 
     def add(self, status: str, received: datetime, routed: datetime | None, responded: datetime | None,
-            resolved: datetime | None, now: datetime) -> None:
+            resolved: datetime | None, reopened: datetime | None, now: datetime) -> None:
         """One complaint, measured against its routing deadline (from receipt) and, once routed, the agency's
         response deadline (from the latest routing)."""
         due = deadlines.routing_due(received)
@@ -63,6 +65,7 @@ class _Tally:
                 self.responded_late += responded > answer_due
             elif status == "routed":
                 self.unanswered_overdue += answer_due < now
+        self.reopened += reopened is not None
         if resolved:
             self.days_to_resolve.append((resolved - received).total_seconds() / 86400)
 
@@ -73,7 +76,7 @@ class _Tally:
         return {"received": self.received, "awaiting_review": self.awaiting_review, "routed": self.routed,
                 "resolved": self.resolved, "routed_late": self.routed_late, "unrouted_overdue": self.unrouted_overdue,
                 "responded_late": self.responded_late, "unanswered_overdue": self.unanswered_overdue,
-                "handed_back": self.handed_back, "median_hours_to_route": median(self.hours_to_route),
+                "handed_back": self.handed_back, "reopened": self.reopened, "median_hours_to_route": median(self.hours_to_route),
                 "median_days_to_resolve": median(self.days_to_resolve)}
 
 
@@ -86,7 +89,7 @@ def recap(session: Session, principal: Principal, filters: dict,
     end = parse_time(filters.get("received_to"), "received_to", end_of_day=True)
     agency = func.coalesce(Complaint.agency, Complaint.suggested_agency)
     query = select(agency, Complaint.status, Complaint.received_at, Complaint.routed_at, Complaint.responded_at,
-                   Complaint.resolved_at)
+                   Complaint.resolved_at, Complaint.reopened_at)
     handed_back = select(RoutingReturn.agency, func.count()).join(Complaint).group_by(RoutingReturn.agency)
     if start:
         query, handed_back = (q.where(Complaint.received_at >= start) for q in (query, handed_back))

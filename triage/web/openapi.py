@@ -226,7 +226,7 @@ OPENAPI = {
             "summary": "complaints received in a period, per agency (decided, else suggested) and in total: "
                        "received, awaiting_review, routed, resolved, routed_late, unrouted_overdue (against the SOP "
                        "routing deadline), responded_late, unanswered_overdue (the first follow-up against the response "
-                       "deadline), handed_back (by the agency that did), median_hours_to_route, median_days_to_resolve (coordinator, auditor); a "
+                       "deadline), handed_back (by the agency that did), reopened, median_hours_to_route, median_days_to_resolve (coordinator, auditor); a "
                        "date alone in received_to includes that day; format=csv gives one row per agency, then TOTAL",
             "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
                            for n in ("received_from", "received_to", "format")],
