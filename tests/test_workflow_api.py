@@ -325,6 +325,11 @@ def test_a_resolution_the_reporter_objects_to_is_reopened_for_the_same_agency(se
     assert detail["reopenings"][0]["reason"] == objection["reason"] and detail["reopenings"][0]["user"] == "koordinator"
     _, listing = service.call("GET", "/api/v1/complaints?status=routed&limit=200", dlh)
     assert created["id"] in {i["id"] for i in listing["items"]}, "back in the agency's queue"
+    _, reopened = service.call("GET", "/api/v1/complaints?reopened=true&limit=200", coordinator)
+    assert [i["id"] for i in reopened["items"]] == [created["id"]] and reopened["items"][0]["reopened_at"]
+    status, body = service.download("/api/v1/complaints?format=csv&reopened=true", coordinator)
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    assert status == 200 and [r["id"] for r in rows] == [str(created["id"])] and rows[0]["reopened_at"]
     assert service.call("POST", path + "/resolution", dlh, {"outcome": "Diangkut tuntas",
                                                              "final_agency": "DLH"})[0] == 200
 
@@ -520,6 +525,7 @@ def test_access_log_lines_are_json_without_complaint_text(service):
 
 def test_complaints_export_as_csv_respects_roles_and_hides_reporters(service):
     text = "=HYPERLINK(\"http://x\") sampah di TPS pasar menumpuk sudah seminggu tidak diangkut, bau sekali"
+    exports_before = count(service, AuditEvent, AuditEvent.action == "queue.exported")
     _, created = ingest(service, "export-1", text, reporter="Pelapor Rahasia", district="Kota Lama")
     assert created["suggestion"]["agency_top"][0]["code"] == "DLH"
     status, body = service.download("/api/v1/complaints?format=csv&district=Kota%20Lama&q=TPS%20pasar",
@@ -536,7 +542,8 @@ def test_complaints_export_as_csv_respects_roles_and_hides_reporters(service):
     status, body = service.download("/api/v1/complaints?format=csv&status=bogus", service.tokens["koordinator"])
     assert status == 422 and json.loads(body)["error"]["code"] == "invalid_status", "checked before streaming"
     assert service.download("/api/v1/complaints?format=csv", service.tokens["integrasi"])[0] == 403
-    assert count(service, AuditEvent, AuditEvent.action == "queue.exported") == 2, "each export is audited"
+    assert count(service, AuditEvent, AuditEvent.action == "queue.exported") == exports_before + 2, \
+        "each export is audited"
 
 
 def test_period_recap_counts_where_complaints_stand(service):

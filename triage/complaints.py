@@ -46,7 +46,7 @@ EXPORT_BATCH = 1000
 # The queue as a spreadsheet: masked text only and never the reporter, since exports travel by e-mail.
 EXPORT_COLUMNS = ("id", "external_id", "channel", "district", "status", "received_at", "due_at", "overdue", "category",
                   "agency", "suggested_category", "suggested_agency", "suggested_agency_probability", "needs_review",
-                  "flagged", "misinformation", "responded_at", "returned_by", "text")
+                  "flagged", "misinformation", "responded_at", "returned_by", "reopened_at", "text")
 FAR = datetime(9999, 1, 1)  # sorts complaints without a due date last
 SIMILAR_CANDIDATES = 400
 MAX_BULK = 500
@@ -310,6 +310,9 @@ class ComplaintService:
         if filters.get("returned") is not None:
             returned = Complaint.returned_by.is_not(None)
             query = query.where(returned if filters["returned"] else ~returned)
+        if filters.get("reopened") is not None:
+            reopened = Complaint.reopened_at.is_not(None)
+            query = query.where(reopened if filters["reopened"] else ~reopened)
         if filters.get("overdue") is not None:
             late = and_(Complaint.status != "resolved", Complaint.due_at < now)
             query = query.where(late if filters["overdue"] else ~late)
@@ -834,7 +837,7 @@ def _export_row(c: Complaint, latest: Suggestion | None, now: datetime) -> tuple
             yes_no(_overdue(c, now)), c.category or "", c.agency or "", c.suggested_category or "",
             c.suggested_agency or "", "" if probability is None else round(probability, 4),
             yes_no(latest.needs_review if latest else None), yes_no(c.flagged), yes_no(c.misinformation),
-            iso(c.responded_at) or "", c.returned_by or "", c.text_masked)
+            iso(c.responded_at) or "", c.returned_by or "", iso(c.reopened_at) or "", c.text_masked)
 
 
 def _week(session: Session, column):

@@ -45,7 +45,7 @@ def list_filters(args: MultiDict, default_limit: int = 50) -> dict:
     """Queue filters from a query string (the same names in the API and the pages)."""
     filters = {key: args.get(key, "").strip() or None for key in FILTER_KEYS}
     filters.update(flagged=flag(args, "flagged"), overdue=flag(args, "overdue"), returned=flag(args, "returned"),
-                   responded=flag(args, "responded"),
+                   responded=flag(args, "responded"), reopened=flag(args, "reopened"),
                    limit=_limit(args, default_limit))
     return filters
 

@@ -55,6 +55,8 @@ COMPLAINT = {"type": "object", "properties": {
                      "description": "the routed agency's first follow-up"},
     "returned_by": {"type": "string", "nullable": True,
                     "description": "the agency that handed it back, until it is routed again"},
+    "reopened_at": {"type": "string", "format": "date-time", "nullable": True,
+                    "description": "the latest reopening after a resolution the reporter objected to"},
     "revision": {"type": "integer"}, "suggestion": {"$ref": "#/components/schemas/Suggestion"}}}
 USER = {"type": "object", "properties": {
     "username": {"type": "string"}, "role": {"type": "string", "enum": ["coordinator", "agency", "auditor", "integration"]},
@@ -102,7 +104,7 @@ OPENAPI = {
                                "streams every match, oldest first (masked text, no reporter; audited)",
                     "parameters": [{"name": n, "in": "query", "schema": {"type": t}} for n, t in (
                         ("status", "string"), ("agency", "string"), ("category", "string"), ("flagged", "boolean"),
-                        ("overdue", "boolean"), ("returned", "boolean"), ("responded", "boolean"),
+                        ("overdue", "boolean"), ("returned", "boolean"), ("responded", "boolean"), ("reopened", "boolean"),
                         ("received_from", "string"),
                         ("received_to", "string"), ("q", "string"), ("district", "string"), ("cursor", "string"), ("limit", "integer"),
                         ("format", "string"))],
