@@ -70,6 +70,18 @@ class Conflict(Exception):
         self.current_revision = current_revision
 
 
+def _reason_and_revision(payload: object) -> tuple[str, int]:
+    """A hand-back's or reopening's body: the reason (1-MAX_REASON characters) and the expected revision."""
+    if not isinstance(payload, dict):
+        raise InputError("invalid_body", "body must be a JSON object")
+    reason, expected = payload.get("reason"), payload.get("expected_revision")
+    if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
+        raise InputError("invalid_reason", f"'reason' must say why, in 1-{MAX_REASON} characters")
+    if not isinstance(expected, int) or isinstance(expected, bool):
+        raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+    return reason.strip(), expected
+
+
 def _audit(session: Session, principal: Principal | None, action: str, complaint_id: int | None, **detail) -> None:
     if principal is not None and principal.id is None:  # the command line: no account; name the OS user
         detail = {**detail, "via": "cli", "by": principal.username}
@@ -495,17 +507,10 @@ class ComplaintService:
             now = utcnow()
             latest = self._latest(session, complaint_id)
             top = [c["code"] for c in (latest.agency_top if latest else [])]
-            changed = session.execute(
-                update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
-                .values(revision=Complaint.revision + 1, category=category, agency=agency,
-                        misinformation=misinformation, status="routed", routed_at=now, returned_by=None,
-                        responded_at=None,
-                        due_at=deadlines.response_due(now, complaint.received_at))
-                .execution_options(synchronize_session=False))
-            if changed.rowcount != 1:
-                session.rollback()
-                raise Conflict(f"complaint {complaint_id} changed since revision {expected}",
-                               self._revision(session_factory, complaint_id))
+            self._update_at_revision(session, session_factory, complaint_id, expected, category=category,
+                                     agency=agency, misinformation=misinformation, status="routed", routed_at=now,
+                                     returned_by=None, responded_at=None,
+                                     due_at=deadlines.response_due(now, complaint.received_at))
             decision = Decision(complaint_id=complaint_id, user_id=principal.id,
                                 suggestion_id=latest.id if latest else None, decided_at=now, category=category,
                                 agency=agency, misinformation=misinformation, matched_top1=bool(top) and top[0] == agency,
@@ -522,30 +527,18 @@ class ComplaintService:
         it waits for routing again (a fresh routing deadline from now), and its routing is not learned from
         until someone routes it again."""
         principal.require("return")
-        if not isinstance(payload, dict):
-            raise InputError("invalid_body", "body must be a JSON object")
-        reason, expected = payload.get("reason"), payload.get("expected_revision")
-        if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
-            raise InputError("invalid_reason", f"'reason' must say why, in 1-{MAX_REASON} characters")
-        if not isinstance(expected, int) or isinstance(expected, bool):
-            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        reason, expected = _reason_and_revision(payload)
         with session_factory.begin() as session:
             complaint = self._get_visible(session, principal, complaint_id)
             if complaint.status != "routed" or complaint.agency != principal.agency:
                 raise Conflict(f"complaint {complaint_id} is not routed to {principal.agency}", complaint.revision)
             now = utcnow()
-            changed = session.execute(
-                update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
-                .values(revision=Complaint.revision + 1, status="pending_review", category=None, agency=None,
-                        misinformation=None, routed_at=None, responded_at=None, due_at=deadlines.routing_due(now),
-                        returned_by=principal.agency)
-                .execution_options(synchronize_session=False))
-            if changed.rowcount != 1:
-                session.rollback()
-                raise Conflict(f"complaint {complaint_id} changed since revision {expected}",
-                               self._revision(session_factory, complaint_id))
+            self._update_at_revision(session, session_factory, complaint_id, expected, status="pending_review",
+                                     category=None, agency=None, misinformation=None, routed_at=None,
+                                     responded_at=None, due_at=deadlines.routing_due(now),
+                                     returned_by=principal.agency)
             session.add(RoutingReturn(complaint_id=complaint_id, user_id=principal.id, returned_at=now,
-                                      agency=principal.agency, reason=reason.strip(), revision=expected + 1))
+                                      agency=principal.agency, reason=reason, revision=expected + 1))
             _audit(session, principal, "complaint.returned", complaint_id, agency=principal.agency,
                    revision=expected + 1)
         return {"id": complaint_id, "status": "pending_review", "revision": expected + 1,
@@ -556,13 +549,7 @@ class ComplaintService:
         goes back to the agency it was routed to, whose earlier response stands, with a fresh SOP resolution
         period counted from now (one never routed waits for routing again, with a fresh routing deadline)."""
         principal.require("reopen")
-        if not isinstance(payload, dict):
-            raise InputError("invalid_body", "body must be a JSON object")
-        reason, expected = payload.get("reason"), payload.get("expected_revision")
-        if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
-            raise InputError("invalid_reason", f"'reason' must say why, in 1-{MAX_REASON} characters")
-        if not isinstance(expected, int) or isinstance(expected, bool):
-            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        reason, expected = _reason_and_revision(payload)
         with session_factory.begin() as session:
             complaint = self._get_visible(session, principal, complaint_id)
             if complaint.status != "resolved":
@@ -570,16 +557,10 @@ class ComplaintService:
             now, agency = utcnow(), complaint.agency
             status, due = ("routed", deadlines.resolution_due(now)) if agency else \
                 ("pending_review", deadlines.routing_due(now))
-            changed = session.execute(
-                update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
-                .values(revision=Complaint.revision + 1, status=status, resolved_at=None, reopened_at=now, due_at=due)
-                .execution_options(synchronize_session=False))
-            if changed.rowcount != 1:
-                session.rollback()
-                raise Conflict(f"complaint {complaint_id} changed since revision {expected}",
-                               self._revision(session_factory, complaint_id))
+            self._update_at_revision(session, session_factory, complaint_id, expected, status=status,
+                                     resolved_at=None, reopened_at=now, due_at=due)
             session.add(Reopening(complaint_id=complaint_id, user_id=principal.id, at=now, agency=agency,
-                                  reason=reason.strip(), revision=expected + 1))
+                                  reason=reason, revision=expected + 1))
             _audit(session, principal, "complaint.reopened", complaint_id, agency=agency, revision=expected + 1)
         return {"id": complaint_id, "status": status, "revision": expected + 1, "agency": agency, "due_at": iso(due)}
 
@@ -609,6 +590,18 @@ class ComplaintService:
                    follow_up_id=note.id)
             return {"id": complaint_id, "status": "routed", "revision": complaint.revision, "first": first,
                     "responded_at": iso(complaint.responded_at), "due_at": iso(complaint.due_at)}
+
+    def _update_at_revision(self, session: Session, session_factory, complaint_id: int, expected: int,
+                            **values) -> None:
+        """Set `values` and the next revision, only if the complaint is still at revision `expected`; a Conflict
+        with the current revision otherwise (someone changed it in between)."""
+        changed = session.execute(
+            update(Complaint).where(Complaint.id == complaint_id, Complaint.revision == expected)
+            .values(revision=Complaint.revision + 1, **values).execution_options(synchronize_session=False))
+        if changed.rowcount != 1:
+            session.rollback()
+            raise Conflict(f"complaint {complaint_id} changed since revision {expected}",
+                           self._revision(session_factory, complaint_id))
 
     @staticmethod
     def _revision(session_factory, complaint_id: int) -> int:
