@@ -3,8 +3,9 @@ reporters where their complaint went, what the agency answered and how it ended.
 
 Built on the audit trail (its ids are the cursor). Only what a reporter may learn is included: routing, the
 agency's follow-ups, hand-backs (without the internal reason), the resolution and a reopening (without its
-reason); never misinformation verdicts, notes or who acted. Events show once they are `SETTLE` old: on PostgreSQL ids are handed out before commit, so a
-transaction could commit an id below one a reader has already passed; these transactions last milliseconds.
+reason); never misinformation verdicts, notes or who acted. Events show once they are `SETTLE` old: on PostgreSQL
+ids are handed out before commit, so a transaction could commit an id below one a reader has already passed; these
+transactions last milliseconds.
 """
 
 from __future__ import annotations

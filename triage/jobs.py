@@ -46,8 +46,7 @@ def job_view(job: Job, created_by: str | None = None) -> dict:
     return {"id": job.id, "kind": job.kind, "filename": job.filename, "created_by": created_by,
             "status": job.status, "created_at": iso(job.created_at), "started_at": iso(job.started_at),
             "finished_at": iso(job.finished_at), "rows_done": job.rows_done, "rows_rejected": job.rows_rejected,
-            "attempts": job.attempts,
-            "summary": job.summary, "error": job.error,
+            "attempts": job.attempts, "summary": job.summary, "error": job.error,
             "result": f"/api/v1/jobs/{job.id}/result" if done else None,
             "rejects": f"/api/v1/jobs/{job.id}/rejects" if done and _rejects_file(job).is_file() else None}
 

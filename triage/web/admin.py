@@ -285,14 +285,18 @@ def resolve(complaint_id: int):
     return redirect(url_for("admin.queue", **{k: v for k, v in request.args.items() if v}))
 
 
-@blueprint.post("/pengaduan/<int:complaint_id>/kembalikan")
-def return_routing(complaint_id: int):
-    user = current_principal()
+def _reason_form() -> dict:
+    """A hand-back's or reopening's form as the service takes it: the reason and the revision it was read at."""
     revision = request.form.get("expected_revision", "")
     if not revision.isdigit():
         raise InputError("invalid_expected_revision", "expected_revision is missing")
-    payload = {"reason": request.form.get("reason", ""), "expected_revision": int(revision)}
-    services().complaints.return_routing(services().sessions, user, complaint_id, payload)
+    return {"reason": request.form.get("reason", ""), "expected_revision": int(revision)}
+
+
+@blueprint.post("/pengaduan/<int:complaint_id>/kembalikan")
+def return_routing(complaint_id: int):
+    user = current_principal()
+    services().complaints.return_routing(services().sessions, user, complaint_id, _reason_form())
     flash(f"Pengaduan #{complaint_id} dikembalikan ke koordinator.")
     return redirect(url_for("admin.queue", **{k: v for k, v in request.args.items() if v}))
 
@@ -300,11 +304,7 @@ def return_routing(complaint_id: int):
 @blueprint.post("/pengaduan/<int:complaint_id>/buka-kembali")
 def reopen(complaint_id: int):
     user = current_principal()
-    revision = request.form.get("expected_revision", "")
-    if not revision.isdigit():
-        raise InputError("invalid_expected_revision", "expected_revision is missing")
-    payload = {"reason": request.form.get("reason", ""), "expected_revision": int(revision)}
-    result = services().complaints.reopen(services().sessions, user, complaint_id, payload)
+    result = services().complaints.reopen(services().sessions, user, complaint_id, _reason_form())
     where = f"kembali ke {result['agency']}" if result["agency"] else "menunggu diteruskan"
     flash(f"Pengaduan #{complaint_id} dibuka kembali, {where}.")
     return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
@@ -416,11 +416,12 @@ def check_message():
     """A message that circulates, checked as a complaint would be: the misinformation score, its reasons and the
     catalogued hoax it repeats. Nothing is stored."""
     user = current_principal()
+    user.require("stats")  # the page's own permission, before any scoring
     text = request.form.get("text", "")
     try:
         suggestion = services().suggestions.suggest({"text": text})
     except InputError:
-        flash(f"Tempel pesan yang akan diperiksa (paling banyak {max_text_chars():,} karakter).".replace(",", "."))
+        flash(f"Tempel pesan yang akan diperiksa (paling banyak {thousands(max_text_chars())} karakter).")
         return _catalogue_page(user, checked=text[:max_text_chars()], status=422)
     return _catalogue_page(user, check=suggestion["misinformation"], checked=text)
 
