@@ -90,3 +90,23 @@ def test_purge_erases_identities_of_long_resolved_complaints_only(database_url, 
     assert too_soon.returncode == 2 and too_soon.stderr.startswith("triage: error: --older-than: ")
     with pytest.raises(InputError, match="whole number of days"):
         purge_identities(sessions, admin, "365")
+
+
+def test_purge_covers_duplicate_reports_merged_long_ago(database_url, seed_model):
+    _, sessions = open_database(database_url)
+    service = ComplaintService(SuggestionService(seed_model))
+    with sessions.begin() as session:
+        admin, _ = add_user(session, "admin", "coordinator")
+    results, _ = service.ingest(sessions, admin, [{"external_id": key, "text": TEXT, "reporter": "Budi"}
+                                                  for key in ("primary", "old-duplicate", "new-duplicate")])
+    ids = {r["external_id"]: r["id"] for r in results}
+    for key in ("old-duplicate", "new-duplicate"):
+        service.merge(sessions, admin, ids[key], {"into": ids["primary"], "expected_revision": 0})
+    with sessions.begin() as session:
+        session.execute(update(Complaint).where(Complaint.id == ids["old-duplicate"])
+                        .values(merged_at=utcnow() - timedelta(days=400)))
+    assert purge_identities(sessions, admin, 365)["complaints"] == 1
+    with sessions() as session:
+        rows = {c.external_id: c for c in session.scalars(select(Complaint))}
+    assert rows["old-duplicate"].reporter is None and "0812" not in rows["old-duplicate"].text_original
+    assert rows["new-duplicate"].reporter == "Budi" and rows["primary"].reporter == "Budi", "still open or recent"

@@ -346,6 +346,64 @@ def test_a_resolution_the_reporter_objects_to_is_reopened_for_the_same_agency(se
     assert mine[3]["agency"] == "DLH" and objection["reason"] not in json.dumps(mine), "the reason stays internal"
 
 
+def test_a_duplicate_report_is_closed_into_the_complaint_it_repeats(service):
+    coordinator, dlh, auditor = (service.tokens[n] for n in ("koordinator", "dlh", "auditor"))
+    received = "2025-04-07T08:00:00+07:00"
+    ids = {key: ingest(service, key, ROAD, received_at=received)[1]["id"] for key in ("dup-1", "dup-2", "dup-3")}
+    merge = f"/api/v1/complaints/{ids['dup-2']}/merge"
+    for token, body, expected, code in [
+            (dlh, {"into": ids["dup-1"], "expected_revision": 0}, 403, "forbidden"),
+            (auditor, {"into": ids["dup-1"], "expected_revision": 0}, 403, "forbidden"),
+            (coordinator, {"into": ids["dup-2"], "expected_revision": 0}, 422, "invalid_into"),
+            (coordinator, {"into": 10**9, "expected_revision": 0}, 422, "invalid_into"),
+            (coordinator, {"into": ids["dup-1"]}, 422, "invalid_expected_revision"),
+            (coordinator, {"into": ids["dup-1"], "expected_revision": 5}, 409, "conflict")]:
+        status, answer = service.call("POST", merge, token, body)
+        assert (status, answer["error"]["code"]) == (expected, code), answer
+    status, answer = service.call("POST", merge, coordinator, {"into": ids["dup-1"], "expected_revision": 0})
+    assert status == 200 and (answer["status"], answer["duplicate_of"], answer["moved"]) == \
+        ("duplicate", ids["dup-1"], [])
+    assert service.call("POST", merge, coordinator, {"into": ids["dup-3"], "expected_revision": 1})[0] == 409
+    status, answer = service.call("POST", f"/api/v1/complaints/{ids['dup-3']}/merge", coordinator,
+                                  {"into": ids["dup-2"], "expected_revision": 0})
+    assert (status, answer["error"]["code"]) == (422, "invalid_into") and str(ids["dup-1"]) in answer["error"]["message"]
+    assert service.call("POST", f"/api/v1/complaints/{ids['dup-2']}/decision", coordinator,
+                        {"category": "JALAN", "agency": "PUPR", "expected_revision": 1})[0] == 409, "closed"
+
+    # the first report turns out to repeat the third: its own duplicate moves on with it
+    status, answer = service.call("POST", f"/api/v1/complaints/{ids['dup-1']}/merge", coordinator,
+                                  {"into": ids["dup-3"], "expected_revision": 0})
+    assert status == 200 and answer["moved"] == [ids["dup-2"]]
+    _, detail = service.call("GET", f"/api/v1/complaints/{ids['dup-3']}", coordinator)
+    assert [d["id"] for d in detail["duplicates"]] == [ids["dup-1"], ids["dup-2"]]
+    _, listing = service.call("GET", "/api/v1/complaints?status=duplicate&received_to=2025-04-07&limit=200",
+                              coordinator)
+    assert {(i["id"], i["duplicate_of"], i["overdue"], i["due_at"]) for i in listing["items"]} == \
+        {(ids["dup-1"], ids["dup-3"], False, None), (ids["dup-2"], ids["dup-3"], False, None)}
+    _, pending = service.call("GET", "/api/v1/complaints?received_to=2025-04-07&limit=200", coordinator)
+    assert {i["id"]: i["duplicates"] for i in pending["items"]}[ids["dup-3"]] == 2
+    status, body = service.download("/api/v1/complaints?format=csv&status=duplicate&received_to=2025-04-07",
+                                    coordinator)
+    rows = list(csv.DictReader(io.StringIO(body.decode())))
+    assert {r["duplicate_of"] for r in rows} == {str(ids["dup-3"])}
+
+    unmerge = f"/api/v1/complaints/{ids['dup-1']}/unmerge"
+    assert service.call("POST", unmerge, auditor, {"expected_revision": 1})[0] == 403
+    status, answer = service.call("POST", unmerge, coordinator, {"expected_revision": 1})
+    assert status == 200 and answer["status"] == "pending_review"
+    assert datetime.fromisoformat(answer["due_at"]) > datetime.now(UTC), "a fresh routing deadline"
+    assert service.call("POST", unmerge, coordinator, {"expected_revision": 2})[0] == 409, "not a duplicate now"
+    query = "/api/v1/stats/recap?received_from=2025-04-07&received_to=2025-04-07"
+    _, report = service.call("GET", query, auditor)
+    assert (report["total"]["received"], report["total"]["duplicate"], report["total"]["awaiting_review"]) == (3, 1, 2)
+
+    feed = read_feed(service)
+    kinds = {key: [(c["kind"], c.get("into_external_id")) for c in feed if c["external_id"] == key]
+             for key in ids}
+    assert kinds == {"dup-1": [("merged", "dup-3"), ("unmerged", None)],
+                     "dup-2": [("merged", "dup-1"), ("merged", "dup-3")], "dup-3": []}
+
+
 def test_retention_purge_is_for_coordinators_and_checks_its_input(service):
     path, body = "/api/v1/retention/purge", {"older_than_days": 365, "dry_run": True}
     assert service.call("POST", path, service.tokens["auditor"], body)[0] == 403
@@ -568,7 +626,8 @@ def test_period_recap_counts_where_complaints_stand(service):
     status, report = service.call("GET", query, service.tokens["auditor"])
     assert status == 200
     assert report["total"] | {"median_hours_to_route": None, "median_days_to_resolve": None} == {
-        "received": 3, "awaiting_review": 1, "routed": 1, "resolved": 1, "routed_late": 2, "unrouted_overdue": 1,
+        "received": 3, "awaiting_review": 1, "routed": 1, "resolved": 1, "duplicate": 0, "routed_late": 2,
+        "unrouted_overdue": 1,
         "responded_late": 0, "unanswered_overdue": 1, "handed_back": 1, "reopened": 1, "median_hours_to_route": None,
         "median_days_to_resolve": None}, "routed today: long after the SOP deadline"
     assert report["total"]["median_days_to_resolve"] > 365

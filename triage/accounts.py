@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "follow_up": frozenset({"coordinator", "agency"}),
     "return": frozenset({"agency"}),  # hand a misrouted complaint back; coordinators route it again instead
     "reopen": frozenset({"coordinator"}),  # a resolution the reporter objects to
+    "merge": frozenset({"coordinator"}),  # close a duplicate report into the complaint it repeats
     "stats": frozenset({"coordinator", "auditor"}),
     "audit": frozenset({"coordinator", "auditor"}),
     "jobs": frozenset({"coordinator"}),

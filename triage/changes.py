@@ -2,8 +2,9 @@
 reporters where their complaint went, what the agency answered and how it ended.
 
 Built on the audit trail (its ids are the cursor). Only what a reporter may learn is included: routing, the
-agency's follow-ups, hand-backs (without the internal reason), the resolution and a reopening (without its
-reason); never misinformation verdicts, notes or who acted. Events show once they are `SETTLE` old: on PostgreSQL
+agency's follow-ups, hand-backs (without the internal reason), the resolution, a reopening (without its
+reason), and a merge as a duplicate report (which complaint it repeats, so the reporter can follow that one) or its
+undoing; never misinformation verdicts, notes or who acted. Events show once they are `SETTLE` old: on PostgreSQL
 ids are handed out before commit, so a transaction could commit an id below one a reader has already passed; these
 transactions last milliseconds.
 """
@@ -21,7 +22,8 @@ from triage.store.tables import AuditEvent, Complaint, FollowUp, Resolution, utc
 from triage.times import iso
 
 KINDS = {"complaint.decided": "routed", "complaint.followed_up": "followed_up", "complaint.returned": "returned",
-         "complaint.resolved": "resolved", "complaint.reopened": "reopened"}
+         "complaint.resolved": "resolved", "complaint.reopened": "reopened", "complaint.merged": "merged",
+         "complaint.unmerged": "unmerged"}
 MAX_LIMIT = 500
 SETTLE = timedelta(seconds=5)
 
@@ -64,7 +66,9 @@ def _change(event: AuditEvent, external_id: str, notes: dict, endings: dict, lat
         change |= {"agency": detail.get("agency"), "text": note.text if note else None}
     elif change["kind"] in ("returned", "reopened"):
         change |= {"agency": detail.get("agency")}
-    else:
+    elif change["kind"] == "merged":
+        change |= {"into_complaint_id": detail.get("into"), "into_external_id": detail.get("into_external_id")}
+    elif change["kind"] == "resolved":
         ending = endings.get(detail.get("resolution_id")) or latest.get(event.complaint_id)
         change |= {"agency": detail.get("final_agency"), "outcome": ending.outcome if ending else None}
     return change

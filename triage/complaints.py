@@ -1,4 +1,4 @@
-"""Complaint workflow use cases: ingest + suggest, list, detail, decide, resolve, stats.
+"""Complaint workflow use cases: ingest + suggest, list, detail, decide, resolve, merge duplicates, stats.
 
 Every function takes the acting `Principal` and an open session; role checks happen here, so the
 JSON API, the web UI and the CLI share one path to the database. Agency users see only complaints
@@ -46,7 +46,7 @@ EXPORT_BATCH = 1000
 # The queue as a spreadsheet: masked text only and never the reporter, since exports travel by e-mail.
 EXPORT_COLUMNS = ("id", "external_id", "channel", "district", "status", "received_at", "due_at", "overdue", "category",
                   "agency", "suggested_category", "suggested_agency", "suggested_agency_probability", "needs_review",
-                  "flagged", "misinformation", "responded_at", "returned_by", "reopened_at", "text")
+                  "flagged", "misinformation", "responded_at", "returned_by", "reopened_at", "duplicate_of", "text")
 FAR = datetime(9999, 1, 1)  # sorts complaints without a due date last
 SIMILAR_CANDIDATES = 400
 MAX_BULK = 500
@@ -55,6 +55,7 @@ MAX_FOLLOW_UP = 5000
 STATS_WEEKS = 12
 SHARP_FALL, SHARP_FALL_MIN_DECISIONS = 0.15, 5
 AWAITING = ("pending_review", "needs_verification")
+CLOSED = ("resolved", "duplicate")  # nothing more to route, answer or resolve
 CHANNELS = ("web", "sms", "social", "email", "phone", "other")
 
 
@@ -100,7 +101,7 @@ def _visible_to(principal: Principal):
 
 
 def _overdue(complaint: Complaint, now: datetime) -> bool:
-    return complaint.status != "resolved" and complaint.due_at is not None and complaint.due_at < now
+    return complaint.status not in CLOSED and complaint.due_at is not None and complaint.due_at < now
 
 
 def suggestion_view(s: Suggestion) -> dict:
@@ -121,6 +122,7 @@ def complaint_view(c: Complaint, principal: Principal, latest: Suggestion | None
             "misinformation": c.misinformation, "flagged": c.flagged, "revision": c.revision,
             "routed_at": iso(c.routed_at), "responded_at": iso(c.responded_at), "resolved_at": iso(c.resolved_at),
             "returned_by": c.returned_by, "reopened_at": iso(c.reopened_at),
+            "duplicate_of": c.duplicate_of, "merged_at": iso(c.merged_at),
             "reporter_confidential": c.reporter_confidential,
             "suggestion": suggestion_view(latest) if latest else None}
     if identity:
@@ -326,7 +328,7 @@ class ComplaintService:
             reopened = Complaint.reopened_at.is_not(None)
             query = query.where(reopened if filters["reopened"] else ~reopened)
         if filters.get("overdue") is not None:
-            late = and_(Complaint.status != "resolved", Complaint.due_at < now)
+            late = and_(Complaint.status.not_in(CLOSED), Complaint.due_at < now)
             query = query.where(late if filters["overdue"] else ~late)
         if filters.get("received_from"):
             query = query.where(Complaint.received_at >= parse_time(filters["received_from"], "received_from"))
@@ -351,7 +353,9 @@ class ComplaintService:
         rows = list(session.scalars(query.order_by(due, Complaint.id).limit(limit + 1)))
         page, more = rows[:limit], len(rows) > limit
         latest = self._latest_many(session, [c.id for c in page])
-        items = [complaint_view(c, principal, latest.get(c.id), now) for c in page]
+        repeats = self._duplicate_counts(session, principal, [c.id for c in page])
+        items = [complaint_view(c, principal, latest.get(c.id), now) | {"duplicates": repeats.get(c.id, 0)}
+                 for c in page]
         cursor = _encode_cursor(page[-1].due_at or FAR, page[-1].id) if more else None
         return {"items": items, "next_cursor": cursor}
 
@@ -412,8 +416,16 @@ class ComplaintService:
         finals = dict(session.execute(select(Resolution.complaint_id, Resolution.final_agency)  # the latest wins
                                       .where(Resolution.complaint_id.in_(ids)).order_by(Resolution.id)).all())
         return [{"id": c.id, "similarity": round(score, 3), "text": c.text_masked, "status": c.status,
-                 "received_at": iso(c.received_at), "agency": finals.get(c.id) or c.agency, "category": c.category}
+                 "received_at": iso(c.received_at), "agency": finals.get(c.id) or c.agency, "category": c.category,
+                 "duplicate_of": c.duplicate_of}
                 for c, score in ((rows[candidates[i][0]], score) for i, score in ranked)]
+
+    @staticmethod
+    def _duplicate_counts(session: Session, principal: Principal, ids: list[int]) -> dict[int, int]:
+        """How many duplicate reports (that `principal` may see) were merged into each of `ids`."""
+        return dict(session.execute(select(Complaint.duplicate_of, func.count())
+                                    .where(Complaint.duplicate_of.in_(ids), _visible_to(principal))
+                                    .group_by(Complaint.duplicate_of)).all()) if ids else {}
 
     @staticmethod
     def _latest_many(session: Session, ids: list[int]) -> dict[int, Suggestion]:
@@ -458,6 +470,11 @@ class ComplaintService:
                             "reason": r.reason, "revision": r.revision} for r in complaint.returns]
         view["reopenings"] = [{"id": r.id, "user": r.user.username, "at": iso(r.at), "agency": r.agency,
                                "reason": r.reason, "revision": r.revision} for r in complaint.reopenings]
+        view["duplicates"] = [{"id": d.id, "external_id": d.external_id, "channel": d.channel,
+                               "received_at": iso(d.received_at), "merged_at": iso(d.merged_at)}
+                              for d in session.scalars(select(Complaint).where(Complaint.duplicate_of == complaint_id,
+                                                                               _visible_to(principal))
+                                                       .order_by(Complaint.received_at, Complaint.id))]
         if principal.role in ("coordinator", "auditor"):
             events = session.execute(select(AuditEvent, User.username)
                                      .outerjoin(User, User.id == AuditEvent.user_id)
@@ -502,8 +519,8 @@ class ComplaintService:
             if hoax_id is not None and session.get(Hoax, hoax_id) is None:
                 raise InputError("invalid_hoax_id", f"catalogue entry {hoax_id} not found")
             complaint = self._get_visible(session, principal, complaint_id)
-            if complaint.status == "resolved":
-                raise Conflict(f"complaint {complaint_id} is resolved", complaint.revision)
+            if complaint.status in CLOSED:
+                raise Conflict(f"complaint {complaint_id} is {complaint.status}", complaint.revision)
             now = utcnow()
             latest = self._latest(session, complaint_id)
             top = [c["code"] for c in (latest.agency_top if latest else [])]
@@ -591,6 +608,59 @@ class ComplaintService:
             return {"id": complaint_id, "status": "routed", "revision": complaint.revision, "first": first,
                     "responded_at": iso(complaint.responded_at), "due_at": iso(complaint.due_at)}
 
+    def merge(self, session_factory, principal: Principal, complaint_id: int, payload: object) -> dict:
+        """A coordinator closes a complaint as a duplicate report of complaint `into` (the same matter, reported
+        again). It leaves the queues and deadlines; the complaint it repeats carries the matter, and the changes
+        feed tells the source system which one, so the reporter can follow it. Duplicates already merged into
+        this complaint move on to `into` with it."""
+        principal.require("merge")
+        if not isinstance(payload, dict):
+            raise InputError("invalid_body", "body must be a JSON object")
+        into, expected = payload.get("into"), payload.get("expected_revision")
+        if not isinstance(into, int) or isinstance(into, bool) or into == complaint_id:
+            raise InputError("invalid_into", "'into' must be the id of another complaint")
+        if not isinstance(expected, int) or isinstance(expected, bool):
+            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        with session_factory.begin() as session:
+            complaint = self._get_visible(session, principal, complaint_id)
+            if complaint.status in CLOSED:
+                raise Conflict(f"complaint {complaint_id} is already {complaint.status}", complaint.revision)
+            primary = session.get(Complaint, into)
+            if primary is None:
+                raise InputError("invalid_into", f"no complaint {into}")
+            if primary.duplicate_of is not None:
+                raise InputError("invalid_into", f"complaint {into} is itself a duplicate of complaint "
+                                                 f"{primary.duplicate_of}; merge into that one")
+            now, merged = utcnow(), {"into": into, "into_external_id": primary.external_id}
+            self._update_at_revision(session, session_factory, complaint_id, expected, status="duplicate",
+                                     duplicate_of=into, merged_at=now, due_at=None)
+            _audit(session, principal, "complaint.merged", complaint_id, **merged, revision=expected + 1)
+            moved = []
+            for other in session.scalars(select(Complaint).where(Complaint.duplicate_of == complaint_id)):
+                other.duplicate_of, other.revision = into, other.revision + 1
+                moved.append(other.id)
+                _audit(session, principal, "complaint.merged", other.id, **merged, moved_from=complaint_id,
+                       revision=other.revision)
+        return {"id": complaint_id, "status": "duplicate", "revision": expected + 1, "duplicate_of": into,
+                "moved": moved}
+
+    def unmerge(self, session_factory, principal: Principal, complaint_id: int, payload: object) -> dict:
+        """Undo a merge made in error: the complaint waits for routing again, with a fresh routing deadline."""
+        principal.require("merge")
+        expected = payload.get("expected_revision") if isinstance(payload, dict) else None
+        if not isinstance(expected, int) or isinstance(expected, bool):
+            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        with session_factory.begin() as session:
+            complaint = self._get_visible(session, principal, complaint_id)
+            if complaint.status != "duplicate":
+                raise Conflict(f"complaint {complaint_id} is not a duplicate", complaint.revision)
+            was, due = complaint.duplicate_of, deadlines.routing_due(utcnow())
+            self._update_at_revision(session, session_factory, complaint_id, expected, status="pending_review",
+                                     duplicate_of=None, merged_at=None, category=None, agency=None,
+                                     misinformation=None, routed_at=None, responded_at=None, due_at=due)
+            _audit(session, principal, "complaint.unmerged", complaint_id, was=was, revision=expected + 1)
+        return {"id": complaint_id, "status": "pending_review", "revision": expected + 1, "due_at": iso(due)}
+
     def _update_at_revision(self, session: Session, session_factory, complaint_id: int, expected: int,
                             **values) -> None:
         """Set `values` and the next revision, only if the complaint is still at revision `expected`; a Conflict
@@ -618,8 +688,8 @@ class ComplaintService:
         self.suggestions.require_known("agency", final_agency)
         with session_factory.begin() as session:
             complaint = self._get_visible(session, principal, complaint_id)
-            if complaint.status == "resolved":
-                raise Conflict(f"complaint {complaint_id} is already resolved", complaint.revision)
+            if complaint.status in CLOSED:
+                raise Conflict(f"complaint {complaint_id} is already {complaint.status}", complaint.revision)
             now = utcnow()
             complaint.status, complaint.resolved_at, complaint.due_at = "resolved", now, None
             complaint.revision += 1
@@ -635,7 +705,7 @@ class ComplaintService:
     def _counts(session: Session, now: datetime) -> dict:
         """Totals by status, category and agency (decided, else suggested) and overdue ones, from one
         scan of the dashboard index."""
-        late = and_(Complaint.status != "resolved", Complaint.due_at < now)
+        late = and_(Complaint.status.not_in(CLOSED), Complaint.due_at < now)
         category = func.coalesce(Complaint.category, Complaint.suggested_category)
         agency = func.coalesce(Complaint.agency, Complaint.suggested_agency)
         out = {"total": 0, "by_status": Counter(), "by_category": Counter(), "by_agency": Counter(), "overdue": 0,
@@ -830,7 +900,8 @@ def _export_row(c: Complaint, latest: Suggestion | None, now: datetime) -> tuple
             yes_no(_overdue(c, now)), c.category or "", c.agency or "", c.suggested_category or "",
             c.suggested_agency or "", "" if probability is None else round(probability, 4),
             yes_no(latest.needs_review if latest else None), yes_no(c.flagged), yes_no(c.misinformation),
-            iso(c.responded_at) or "", c.returned_by or "", iso(c.reopened_at) or "", c.text_masked)
+            iso(c.responded_at) or "", c.returned_by or "", iso(c.reopened_at) or "", c.duplicate_of or "",
+            c.text_masked)
 
 
 def _week(session: Session, column):

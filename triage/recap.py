@@ -6,7 +6,8 @@ resolve.
 
 A complaint counts for its decided agency, else the suggested one (as on the dashboard); `handed_back` counts the
 complaints an agency handed back as outside its authority, under the agency that did so; `reopened` counts the
-complaints reopened after a resolution their reporter objected to.
+complaints reopened after a resolution their reporter objected to; `duplicate` the reports closed as repeating
+another complaint (they stay in `received`: each is a citizen who reported).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from triage.store.tables import Complaint, RoutingReturn, utcnow
 from triage.times import iso, parse_time
 
 AWAITING = ("pending_review", "needs_verification")
-CSV_COLUMNS = ("agency", "agency_name", "received", "awaiting_review", "routed", "resolved", "routed_late",
+CSV_COLUMNS = ("agency", "agency_name", "received", "awaiting_review", "routed", "resolved", "duplicate", "routed_late",
                "unrouted_overdue", "responded_late", "unanswered_overdue", "handed_back", "reopened", "median_hours_to_route",
                "median_days_to_resolve")
 
@@ -37,6 +38,7 @@ class _Tally:
     awaiting_review: int = 0
     routed: int = 0
     resolved: int = 0
+    duplicate: int = 0
     routed_late: int = 0
     unrouted_overdue: int = 0
     responded_late: int = 0
@@ -74,7 +76,7 @@ class _Tally:
             return round(statistics.median(values), 1) if values else None
 
         return {"received": self.received, "awaiting_review": self.awaiting_review, "routed": self.routed,
-                "resolved": self.resolved, "routed_late": self.routed_late, "unrouted_overdue": self.unrouted_overdue,
+                "resolved": self.resolved, "duplicate": self.duplicate, "routed_late": self.routed_late, "unrouted_overdue": self.unrouted_overdue,
                 "responded_late": self.responded_late, "unanswered_overdue": self.unanswered_overdue,
                 "handed_back": self.handed_back, "reopened": self.reopened, "median_hours_to_route": median(self.hours_to_route),
                 "median_days_to_resolve": median(self.days_to_resolve)}

@@ -1,4 +1,5 @@
-"""Retention of reporters' personal data: once a complaint has been resolved long enough, its reporter and its
+"""Retention of reporters' personal data: once a complaint has been closed (resolved, or merged into the complaint it
+repeats) long enough, its reporter and its
 unmasked text are erased, and personal data that officers wrote into its notes, hand-back reasons, follow-ups,
 resolutions and reopening reasons is masked as the complaint's text is. The complaint stays, with its masked text, suggestions, decisions,
 resolution and audit trail, so reports and retraining are unchanged.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from triage.accounts import Principal
 from triage.service import InputError
@@ -30,19 +31,24 @@ OFFICER_TEXTS = ((Decision, "note"), (RoutingReturn, "reason"), (FollowUp, "text
                  (Reopening, "reason"))
 
 
+def _closed_before(cutoff):
+    return or_(and_(Complaint.status == "resolved", Complaint.resolved_at < cutoff),
+               and_(Complaint.status == "duplicate", Complaint.merged_at < cutoff))
+
+
 def _purgeable(cutoff):
-    return (Complaint.status == "resolved", Complaint.resolved_at < cutoff,
+    return (_closed_before(cutoff),
             or_(Complaint.reporter.is_not(None), Complaint.text_original != Complaint.text_masked))
 
 
 def _officer_texts_to_mask(session, cutoff) -> list[tuple[type, list[dict]]]:
-    """Per table, the officers' texts on complaints resolved before `cutoff` that still hold personal data, each
+    """Per table, the officers' texts on complaints closed before `cutoff` that still hold personal data, each
     as {"id": row id, column: its masked text}."""
-    resolved = select(Complaint.id).where(Complaint.status == "resolved", Complaint.resolved_at < cutoff)
+    closed = select(Complaint.id).where(_closed_before(cutoff))
     changes = []
     for table, column in OFFICER_TEXTS:
         text = getattr(table, column)
-        rows = session.execute(select(table.id, text).where(table.complaint_id.in_(resolved), text.is_not(None))
+        rows = session.execute(select(table.id, text).where(table.complaint_id.in_(closed), text.is_not(None))
                                .execution_options(yield_per=1000))
         masked = ((row_id, value, mask_pii(value)) for row_id, value in rows)
         changes.append((table, [{"id": row_id, column: new} for row_id, old, new in masked if new != old]))
@@ -51,8 +57,8 @@ def _officer_texts_to_mask(session, cutoff) -> list[tuple[type, list[dict]]]:
 
 def purge_identities(session_factory, principal: Principal | None, older_than_days: object, dry_run: bool = False,
                      by: str | None = None) -> dict:
-    """Erase the reporter and the unmasked text (replaced by the masked one) of complaints resolved more than
-    `older_than_days` days ago, and mask the officers' texts on them; `dry_run` only counts both. `principal`
+    """Erase the reporter and the unmasked text (replaced by the masked one) of complaints resolved (or merged as
+    duplicates) more than `older_than_days` days ago, and mask the officers' texts on them; `dry_run` only counts both. `principal`
     None is the operator at the command line (`by` names the OS user). Audited as `retention.purged` unless nothing changed or it is a dry run."""
     if principal is not None:
         principal.require("retention")

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-STATUSES = ("pending_review", "needs_verification", "routed", "resolved")
+STATUSES = ("pending_review", "needs_verification", "routed", "resolved", "duplicate")
 ROLES = ("coordinator", "agency", "auditor", "integration")
 
 
@@ -86,6 +86,10 @@ class Complaint(Base):
     responded_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The latest time a coordinator reopened it after a resolution the reporter objected to.
     reopened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # A duplicate report ("laporan ganda") closed into the complaint it repeats, and when. No foreign key: the
+    # service checks the id, complaints are never deleted, and `triage db copy` inserts rows in id order.
+    duplicate_of: Mapped[int | None] = mapped_column(Integer, index=True)
+    merged_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     suggestions: Mapped[list[Suggestion]] = relationship(order_by="Suggestion.id")
     decisions: Mapped[list[Decision]] = relationship(order_by="Decision.id")

@@ -48,7 +48,7 @@ from triage.web.common import (
 blueprint = Blueprint("admin", __name__)
 
 STATUS_NAMES = {"pending_review": "Menunggu tinjauan", "needs_verification": "Perlu verifikasi",
-                "routed": "Diteruskan", "resolved": "Selesai"}
+                "routed": "Diteruskan", "resolved": "Selesai", "duplicate": "Laporan ganda"}
 BULK_REASONS = {"needs_verification": "perlu verifikasi misinformasi", "not_awaiting_review": "sudah ditinjau",
                 "no_suggestion": "tanpa saran", "below_threshold": "di bawah ambang", "not_found": "tidak ditemukan",
                 "conflict": "diubah pengguna lain", "returned": "dikembalikan instansi, perlu diputuskan satu per satu"}
@@ -62,7 +62,8 @@ AUDIT_ACTIONS = {
     "complaint.ingested": "Pengaduan diterima", "complaint.decided": "Keputusan rute",
     "complaint.resolved": "Pengaduan diselesaikan", "complaint.returned": "Dikembalikan instansi",
     "complaint.identity_viewed": "Identitas pelapor dibuka", "complaint.followed_up": "Tindak lanjut instansi",
-    "complaint.reopened": "Pengaduan dibuka kembali", "retention.purged": "Data pribadi dihapus (retensi)",
+    "complaint.reopened": "Pengaduan dibuka kembali", "complaint.merged": "Digabung sebagai laporan ganda",
+    "complaint.unmerged": "Dipisahkan dari laporan ganda", "retention.purged": "Data pribadi dihapus (retensi)",
     "queue.rescored": "Antrean dinilai ulang",
     "model.activated": "Model diaktifkan", "model.rolled_back": "Model dikembalikan",
     "model.retrain_requested": "Pelatihan ulang diminta", "model.retrained": "Pelatihan ulang selesai",
@@ -249,12 +250,9 @@ def new_complaint():
 def decide(complaint_id: int):
     user = current_principal()
     form = request.form
-    revision = form.get("expected_revision", "")
-    if not revision.lstrip("-").isdigit():
-        raise InputError("invalid_expected_revision", "expected_revision is missing")
     payload = {"category": form.get("category", "").strip(), "agency": form.get("agency", "").strip(),
                "misinformation": form.get("misinformation") == "1", "note": form.get("note") or None,
-               "expected_revision": int(revision)}
+               "expected_revision": _form_revision()}
     if form.get("hoax_id", "").isdigit():
         payload["hoax_id"] = int(form["hoax_id"])
     result = services().complaints.decide(services().sessions, user, complaint_id, payload)
@@ -285,12 +283,17 @@ def resolve(complaint_id: int):
     return redirect(url_for("admin.queue", **{k: v for k, v in request.args.items() if v}))
 
 
-def _reason_form() -> dict:
-    """A hand-back's or reopening's form as the service takes it: the reason and the revision it was read at."""
+def _form_revision() -> int:
+    """The complaint's revision when the form was drawn (its hidden field), for the service's conflict check."""
     revision = request.form.get("expected_revision", "")
     if not revision.isdigit():
         raise InputError("invalid_expected_revision", "expected_revision is missing")
-    return {"reason": request.form.get("reason", ""), "expected_revision": int(revision)}
+    return int(revision)
+
+
+def _reason_form() -> dict:
+    """A hand-back's or reopening's form as the service takes it: the reason and the revision it was read at."""
+    return {"reason": request.form.get("reason", ""), "expected_revision": _form_revision()}
 
 
 @blueprint.post("/pengaduan/<int:complaint_id>/kembalikan")
@@ -307,6 +310,34 @@ def reopen(complaint_id: int):
     result = services().complaints.reopen(services().sessions, user, complaint_id, _reason_form())
     where = f"kembali ke {result['agency']}" if result["agency"] else "menunggu diteruskan"
     flash(f"Pengaduan #{complaint_id} dibuka kembali, {where}.")
+    return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
+
+
+@blueprint.post("/pengaduan/<int:complaint_id>/gabung")
+def merge(complaint_id: int):
+    user = current_principal()
+    into = request.form.get("into", "").strip().lstrip("#")
+    if not into.isdigit():
+        raise InputError("invalid_into", "isi nomor pengaduan yang diulang laporan ini")
+    try:
+        result = services().complaints.merge(services().sessions, user, complaint_id,
+                                             {"into": int(into), "expected_revision": _form_revision()})
+    except InputError as exc:
+        if exc.code != "invalid_into":
+            raise
+        flash(f"Belum digabung: pengaduan #{into} tidak ada, sama dengan pengaduan ini, atau sendiri laporan ganda "
+              "(gabungkan ke pengaduan yang diulangnya).")
+        return redirect(url_for("admin.detail", complaint_id=complaint_id))
+    moved = f" {len(result['moved'])} laporan ganda lain ikut dipindahkan." if result["moved"] else ""
+    flash(f"Pengaduan #{complaint_id} digabung sebagai laporan ganda dari #{result['duplicate_of']}.{moved}")
+    return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
+
+
+@blueprint.post("/pengaduan/<int:complaint_id>/pisahkan")
+def unmerge(complaint_id: int):
+    user = current_principal()
+    services().complaints.unmerge(services().sessions, user, complaint_id, {"expected_revision": _form_revision()})
+    flash(f"Pengaduan #{complaint_id} dipisahkan dan menunggu diteruskan.")
     return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
 
 

@@ -232,6 +232,18 @@ def reopen(complaint_id: int):
     return jsonify(services().complaints.reopen(services().sessions, user, complaint_id, json_body()))
 
 
+@blueprint.post("/api/v1/complaints/<int:complaint_id>/merge")
+def merge(complaint_id: int):
+    user = principal()
+    return jsonify(services().complaints.merge(services().sessions, user, complaint_id, json_body()))
+
+
+@blueprint.post("/api/v1/complaints/<int:complaint_id>/unmerge")
+def unmerge(complaint_id: int):
+    user = principal()
+    return jsonify(services().complaints.unmerge(services().sessions, user, complaint_id, json_body()))
+
+
 @blueprint.get("/api/v1/changes")
 def list_changes():
     """Routing, follow-ups, hand-backs and resolutions after the `after` cursor, oldest first."""

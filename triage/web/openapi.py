@@ -47,7 +47,7 @@ COMPLAINT = {"type": "object", "properties": {
     "text_original": {"type": "string", "description": "one complaint with identity=true (coordinators; audited)"},
     "reporter": {"type": "string", "description": "when not confidential; else with identity=true (coordinators; "
                                                   "audited)"},
-    "status": {"type": "string", "enum": ["pending_review", "needs_verification", "routed", "resolved"]},
+    "status": {"type": "string", "enum": ["pending_review", "needs_verification", "routed", "resolved", "duplicate"]},
     "received_at": {"type": "string", "format": "date-time"}, "due_at": {"type": "string", "format": "date-time"},
     "overdue": {"type": "boolean"}, "category": {"type": "string"}, "agency": {"type": "string"},
     "misinformation": {"type": "boolean", "nullable": True}, "flagged": {"type": "boolean"},
@@ -57,6 +57,11 @@ COMPLAINT = {"type": "object", "properties": {
                     "description": "the agency that handed it back, until it is routed again"},
     "reopened_at": {"type": "string", "format": "date-time", "nullable": True,
                     "description": "the latest reopening after a resolution the reporter objected to"},
+    "duplicate_of": {"type": "integer", "nullable": True,
+                     "description": "status duplicate: the complaint this report repeats"},
+    "merged_at": {"type": "string", "format": "date-time", "nullable": True},
+    "duplicates": {"type": "integer", "description": "in lists: duplicate reports merged into this complaint "
+                                                    "(the detail lists them)"},
     "revision": {"type": "integer"}, "suggestion": {"$ref": "#/components/schemas/Suggestion"}}}
 USER = {"type": "object", "properties": {
     "username": {"type": "string"}, "role": {"type": "string", "enum": ["coordinator", "agency", "auditor", "integration"]},
@@ -159,7 +164,9 @@ OPENAPI = {
         "/api/v1/changes": {"get": {
             "summary": "what happened to complaints, oldest first, for the system they came from (integration, "
                        "coordinator): routed (agency, category), followed_up (agency, text), returned (agency), "
-                       "resolved (agency, outcome); never verdicts, notes or names",
+                       "resolved (agency, outcome), reopened (agency), merged (into_complaint_id, "
+                       "into_external_id: the complaint this report repeats), unmerged; never verdicts, notes or "
+                       "names",
             "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
                            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                                        "maximum": 500}}],
@@ -195,6 +202,26 @@ OPENAPI = {
                                "expected_revision": {"type": "integer"}}}}}},
             "responses": {"200": {"description": "id, status, revision, agency, due_at"},
                           "409": _error("not resolved, or changed since expected_revision"), **ERRORS}}},
+        "/api/v1/complaints/{id}/merge": {"post": {
+            "summary": "close a duplicate report into the complaint it repeats (coordinator): status duplicate, no "
+                       "deadline; duplicates already merged into this one move on with it; audited as "
+                       "complaint.merged",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["into", "expected_revision"],
+                "properties": {"into": {"type": "integer"}, "expected_revision": {"type": "integer"}}}}}},
+            "responses": {"200": {"description": "id, status, revision, duplicate_of, moved (ids)"},
+                          "409": _error("already resolved or a duplicate, or changed since expected_revision"),
+                          **ERRORS}}},
+        "/api/v1/complaints/{id}/unmerge": {"post": {
+            "summary": "undo a merge made in error (coordinator): back to review with a fresh routing deadline; "
+                       "audited as complaint.unmerged",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["expected_revision"],
+                "properties": {"expected_revision": {"type": "integer"}}}}}},
+            "responses": {"200": {"description": "id, status, revision, due_at"},
+                          "409": _error("not a duplicate, or changed since expected_revision"), **ERRORS}}},
         "/api/v1/jobs/reclassify": {"post": {
             "summary": "upload a backlog file (.csv/.jsonl/.parquet) to reclassify in the background (coordinator)",
             "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
