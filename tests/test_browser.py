@@ -640,3 +640,35 @@ def test_a_coordinator_reopens_a_resolution_the_reporter_objects_to(page, servic
     assert "lampu masih mati sampai sekarang" in page.locator("[data-reopened]").inner_text()
     assert page.locator("#buka-kembali").count() == 0 and page.locator("#selesaikan").count() == 1
     assert "Dibuka kembali oleh koordinator" in page.locator("section.riwayat").inner_text()
+
+
+def test_a_duplicate_report_is_closed_into_the_one_it_repeats_and_can_be_separated_again(page, service):
+    texts = {"ganda-1": "Pohon tumbang menutup jalan di depan SD Negeri 4 Karangsari sejak subuh, kendaraan tidak lewat",
+             "ganda-2": "Pohon tumbang menutup jalan depan SD Negeri 4 Karangsari sejak subuh tadi, kendaraan tak bisa lewat"}
+    status, body = service.call("POST", "/api/v1/complaints", service.token,
+                                [{"external_id": key, "text": text} for key, text in texts.items()])
+    assert status == 201, body
+    first, second = (item["id"] for item in body)
+    login(page, service, "koordinator")
+    page.goto(f"{service.base}/pengaduan/{second}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "laporan-ganda.png"), full_page=True)
+    page.fill("#gabung input[name=into]", str(second))
+    page.click("#gabung button[type=submit]")
+    assert "Belum digabung" in page.locator("p.pesan").inner_text()
+    page.click(f"form.gabung-serupa button:has-text('Laporan ganda dari #{first}')")
+    assert f"digabung sebagai laporan ganda dari #{first}" in page.locator("p.pesan").inner_text()
+    assert page.locator("[data-duplicate-of]").get_attribute("data-duplicate-of") == str(first)
+    assert page.locator("#putuskan").count() == 0 and page.locator("#gabung").count() == 0, "closed: nothing to route"
+    page.click(f"[data-duplicate-of] a:has-text('#{first}')")
+    assert f"#{second}" in page.locator("[data-duplicates]").inner_text()
+    page.goto(f"{service.base}/antrean?q=Karangsari")
+    assert page.locator(f"tr[data-id='{first}']").count() == 1
+    assert page.locator(f"tr[data-id='{second}']").count() == 0, "out of the review queue"
+    assert page.locator(f"tr[data-id='{first}'] [data-duplicates]").inner_text() == "+1 laporan ganda"
+
+    page.goto(f"{service.base}/pengaduan/{second}")
+    page.click("#pisahkan button[type=submit]")
+    assert "dipisahkan" in page.locator("p.pesan").inner_text()
+    assert page.locator("[data-duplicate-of]").count() == 0 and page.locator("#putuskan").count() == 1
+    assert "Dipisahkan dari laporan ganda" in page.locator("section.riwayat").inner_text()
