@@ -6,6 +6,7 @@ import subprocess
 import pandas as pd
 from http_service import TRIAGE
 
+from training.export import decided_examples
 from triage.accounts import add_user
 from triage.complaints import ComplaintService
 from triage.service import SuggestionService
@@ -57,3 +58,27 @@ def test_export_uses_latest_decision_final_agency_masks_and_dedupes(database_url
     bad = subprocess.run([TRIAGE, "export-training", "-o", str(out), "--extra", str(tmp_path / "nope.csv")], env=env,
                          capture_output=True, text=True, timeout=120, check=False)
     assert bad.returncode == 2 and bad.stderr.startswith("triage: error:") and "nope.csv" in bad.stderr
+
+
+def test_a_duplicate_report_learns_the_labels_of_the_complaint_it_repeats(database_url, seed_model):
+    _, sessions = open_database(database_url)
+    service = ComplaintService(SuggestionService(seed_model))
+    with sessions.begin() as session:
+        admin, _ = add_user(session, "admin", "coordinator")
+    texts = {"primary": "Pohon besar tumbang menutup jalan di depan SD 4", "same": "pohon tumbang tutup jalan dpn sd 4",
+             "routed-before": "Jalan depan SD 4 tertutup pohon roboh sejak subuh",
+             "undecided": "Sampah di sungai belakang pasar", "its-copy": "Sampah menumpuk di sungai blkg pasar"}
+    results, _ = service.ingest(sessions, admin, [{"external_id": k, "text": t} for k, t in texts.items()])
+    ids = {r["external_id"]: r["id"] for r in results}
+    service.decide(sessions, admin, ids["primary"], {"category": "BENCANA", "agency": "BPBD", "expected_revision": 0})
+    service.decide(sessions, admin, ids["routed-before"], {"category": "JALAN", "agency": "PUPR",
+                                                           "expected_revision": 0})
+    for key, into, revision in (("same", "primary", 0), ("routed-before", "primary", 1), ("its-copy", "undecided", 0)):
+        service.merge(sessions, admin, ids[key], {"into": ids[into], "expected_revision": revision})
+    service.resolve(sessions, admin, ids["primary"], {"outcome": "pohon dipotong", "final_agency": "DLH"})
+    with sessions() as session:
+        frame = decided_examples(session)
+    labels = {text: (category, agency) for text, category, agency in zip(frame.text, frame.category, frame.agency,
+                                                                         strict=True)}
+    assert labels == {texts[key]: ("BENCANA", "DLH") for key in ("primary", "same", "routed-before")}, \
+        "duplicates take the final labels of what they repeat; nothing comes from an undecided complaint"
