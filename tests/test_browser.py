@@ -566,6 +566,10 @@ def test_a_coordinator_reclassifies_a_backlog_file_and_downloads_the_result(page
         row.locator("a:has-text('Baris yang ditolak')").click()
     rejected = list(csv.DictReader(Path(download.value.path()).read_text(encoding="utf-8").splitlines()))
     assert [(r["id"], r["reason"]) for r in rejected] == [("b-kosong", "empty text")]
+    row.locator("form.hapus-berkas button").click()
+    assert "Berkas hasil ekspor_lapor.csv dihapus" in page.locator("p.pesan").inner_text()
+    row = page.locator("table.berkas tr:has-text('ekspor_lapor.csv')").first
+    assert "Berkas hasil dihapus" in row.inner_text() and row.locator("a:has-text('Unduh hasil')").count() == 0
 
 
 def test_agency_user_has_no_files_page(page, service):

@@ -1,12 +1,17 @@
 """Background reclassification jobs over HTTP: upload, progress, result, and surviving a crash."""
 
 import io
+import json
 import time
+from datetime import timedelta
 
 import pandas as pd
 import pytest
 from http_service import Service, triage
+from sqlalchemy import create_engine, update
 from test_cli import run
+
+from triage.store.tables import Job, utcnow
 
 
 @pytest.fixture(scope="module")
@@ -127,3 +132,38 @@ def test_jobs_are_listed_with_their_file_name_and_rejected_rows(setup):
     newest, second = (line.split("\t") for line in listed.stdout.splitlines()[:2])
     assert newest[:2] == [failed["id"], "failed"] and newest[5:] == ["rusak.parquet", failed["error"]]
     assert second[:3] == [done["id"], "done", "20"] and second[4:] == ["koordinator", "tumpukan januari.csv"]
+
+
+def test_an_ended_jobs_files_are_deleted_by_a_coordinator_or_once_old(setup):
+    service = Service(setup["env"])
+    try:
+        token = setup["tokens"]["koordinator"]
+        _, small = service.upload("/api/v1/jobs/reclassify", setup["small"], token)
+        _, large = service.upload("/api/v1/jobs/reclassify", setup["large"], token)
+        status, busy = service.call("DELETE", f"/api/v1/jobs/{large['id']}", token)
+        assert (status, busy["error"]["code"]) == (409, "conflict"), "queued or running: nothing to delete yet"
+        done = wait_for(service, small["id"], token, "done")
+        assert service.call("DELETE", f"/api/v1/jobs/{small['id']}", setup["tokens"]["dlh"])[0] == 403
+        assert service.call("DELETE", "/api/v1/jobs/nope", token)[0] == 404
+        status, deleted = service.call("DELETE", f"/api/v1/jobs/{small['id']}", token)
+        assert status == 200 and (deleted["status"], deleted["result"], deleted["rows_done"]) == ("deleted", None, 300)
+        assert not (setup["work"] / "jobs" / small["id"]).exists() and service.download(done["result"], token)[0] == 409
+        wait_for(service, large["id"], token, "done")
+    finally:
+        service.stop()
+    env = setup["env"]
+    assert run("jobs", "purge", "--older-than", "1", env=env).stdout.strip() == '{"jobs": [], "dry_run": false}'
+    engine = create_engine(env["TRIAGE_DATABASE_URL"])
+    with engine.begin() as connection:
+        connection.execute(update(Job).where(Job.id == large["id"]).values(finished_at=utcnow() - timedelta(days=40)))
+    engine.dispose()
+    dry = json.loads(run("jobs", "purge", "--older-than", "30", "--dry-run", env=env).stdout)
+    assert dry == {"jobs": [large["id"]], "dry_run": True} and (setup["work"] / "jobs" / large["id"]).exists()
+    assert json.loads(run("jobs", "purge", "--older-than", "30", env=env).stdout)["jobs"] == [large["id"]]
+    assert not (setup["work"] / "jobs" / large["id"]).exists()
+    again = run("jobs", "delete", large["id"], env=env)
+    assert again.returncode == 1 and "deleted" in again.stderr, "its files are already gone"
+    unknown = run("jobs", "delete", "nope", env=env)
+    assert unknown.returncode == 2 and unknown.stderr.startswith("triage: error: nope: ")
+    events = triage(env, "audit", "--action", "job.deleted")
+    assert events.count('"job.deleted"') == 2 and '"via": "cli"' in events

@@ -734,6 +734,36 @@ def list_jobs(limit) -> None:
                        f"{job['filename'] or '-'}{error}")
 
 
+@jobs.command("delete")
+@click.argument("job_id")
+def delete_job(job_id) -> None:
+    """Remove an ended job's result and rejected rows (the job stays listed as deleted); audited as job.deleted."""
+    from triage.accounts import Principal
+    from triage.complaints import Conflict, NotFound
+    from triage.jobs import JobService
+
+    operator = Principal(None, _operator(), "coordinator", None)
+    try:
+        job = JobService(_sessions(), model_dir=None).delete(operator, job_id)
+    except NotFound as exc:
+        _fail(f"{job_id}: {exc}")
+    except Conflict as exc:
+        _fail(f"{job_id}: {exc}", 1)
+    click.echo(json.dumps(job, ensure_ascii=False))
+
+
+@jobs.command("purge")
+@click.option("--older-than", "days", required=True, type=click.IntRange(min=1), help="days since the job ended")
+@click.option("--dry-run", is_flag=True, help="only list the jobs whose files would be removed")
+def purge_jobs(days, dry_run) -> None:
+    """Remove the result files of jobs that ended more than DAYS ago (e.g. nightly from cron); prints
+    {"jobs": [ids], "dry_run": ...}. Each job stays listed as deleted and is audited as job.deleted."""
+    from triage.jobs import JobService
+
+    removed = JobService(_sessions(), model_dir=None).purge(days, by=_operator(), dry_run=dry_run)
+    click.echo(json.dumps({"jobs": removed, "dry_run": dry_run}))
+
+
 @main.command("purge-identities")
 @click.option("--older-than", "days", required=True, type=int, help="days since resolution (at least 30)")
 @click.option("--dry-run", is_flag=True, help="only count what would be purged")

@@ -6,7 +6,9 @@ heartbeat because its worker died), renews the heartbeat after every chunk, and 
 last completed chunk. After `MAX_ATTEMPTS` claims the job is marked failed with the reason.
 
 An upload is deleted as soon as its job ends: it is a raw export that may hold reporters' personal data, and
-nothing needs it once the result (ids and suggestions, no text) is written.
+nothing needs it once the result (ids and suggestions, no text) is written. The result stays until a coordinator
+deletes it (`delete`) or the operator's `triage jobs purge` removes those older than some days; the job's row
+stays, with status `deleted`, so the list and the audit trail still say what was run.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 FORMATS = (".csv", ".jsonl", ".ndjson", ".parquet")
 MAX_LIST = 200
+ENDED = ("done", "failed")
 
 
 def _rejects_file(job: Job) -> Path:
@@ -58,6 +61,19 @@ def list_jobs(session, limit: int = 50) -> list[dict]:
     rows = session.execute(select(Job, User.username).join(User, User.id == Job.created_by)
                            .order_by(Job.created_at.desc(), Job.id).limit(limit))
     return [job_view(job, username) for job, username in rows]
+
+
+def _mark_deleted(session, job: Job, user_id: int | None, detail: dict) -> Path:
+    """Mark `job` deleted and audit it; its directory, to remove once this is committed."""
+    job.status = "deleted"
+    session.add(AuditEvent(at=utcnow(), user_id=user_id, action="job.deleted", complaint_id=None,
+                           detail={"job": job.id, "filename": job.filename, **detail}))
+    return Path(job.output_path).parent
+
+
+def _remove(directory: Path, job_id: str) -> None:
+    if directory.name == job_id:  # the job's own directory, never anything above it
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 class JobService:
@@ -125,6 +141,34 @@ class JobService:
         with self.sessions() as session:
             return _rejects_file(session.get(Job, job_id))
 
+    def delete(self, principal: Principal, job_id: str) -> dict:
+        """Remove an ended job's files (result and rejected rows); 409 while it is queued or running."""
+        principal.require("jobs")
+        self.get(principal, job_id)
+        with self.sessions.begin() as session:
+            job = session.get(Job, job_id, with_for_update=True)
+            if job.status not in ENDED:
+                raise Conflict(f"job {job_id} is {job.status}; delete its files once it has ended", 0)
+            by = {"via": "cli", "by": principal.username} if principal.id is None else {}  # the command line
+            directory = _mark_deleted(session, job, principal.id, by)
+        _remove(directory, job_id)
+        return self.get(principal, job_id)
+
+    def purge(self, older_than_days: int, by: str, dry_run: bool = False) -> list[str]:
+        """Remove the files of jobs that ended more than `older_than_days` days ago (the operator at the command
+        line, `by`, e.g. from cron); the ids of those jobs."""
+        cutoff = utcnow() - timedelta(days=older_than_days)
+        with self.sessions.begin() as session:
+            jobs = list(session.scalars(select(Job).where(Job.status.in_(ENDED), Job.finished_at < cutoff)
+                                        .order_by(Job.finished_at)))
+            if dry_run:
+                return [job.id for job in jobs]
+            detail = {"via": "cli", "by": by, "older_than_days": older_than_days}
+            directories = {job.id: _mark_deleted(session, job, None, detail) for job in jobs}
+        for job_id, directory in directories.items():  # once the rows say so: a failed commit keeps the files
+            _remove(directory, job_id)
+        return list(directories)
+
     # ---- running ----------------------------------------------------------------------------------
     def claim(self, worker: str) -> Job | None:
         """Atomically take one queued job, or one whose runner stopped renewing its heartbeat."""
@@ -180,8 +224,8 @@ class JobService:
             input_path, output_path = Path(job.input_path), Path(job.output_path)
         if status == "done":
             input_path.unlink(missing_ok=True)
-        elif output_path.parent.name == job_id:  # the job's own directory
-            shutil.rmtree(output_path.parent, ignore_errors=True)
+        else:
+            _remove(output_path.parent, job_id)
 
     def start_runner(self) -> None:
         """Start this process's runner thread (once per process; safe to call after a fork)."""

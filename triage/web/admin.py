@@ -69,6 +69,7 @@ AUDIT_ACTIONS = {
     "model.retrain_requested": "Pelatihan ulang diminta", "model.retrained": "Pelatihan ulang selesai",
     "model.force_activated": "Model diaktifkan paksa", "job.created": "Pekerjaan klasifikasi ulang dibuat",
     "job.done": "Pekerjaan klasifikasi ulang selesai", "job.failed": "Pekerjaan klasifikasi ulang gagal",
+    "job.deleted": "Berkas hasil klasifikasi ulang dihapus",
     "user.created": "Pengguna dibuat", "user.disabled": "Pengguna dinonaktifkan",
     "user.enabled": "Pengguna diaktifkan kembali", "user.token_replaced": "Token API diganti",
     "user.password_set": "Kata sandi diatur", "user.login": "Masuk", "user.login_failed": "Gagal masuk",
@@ -91,7 +92,8 @@ INTAKE_ERRORS = {"invalid_text": "isi pengaduan masih kosong.", "text_too_long":
                  "invalid_received_at": "waktu diterima tidak terbaca.", "invalid_channel": "pilih saluran."}
 VERDICT_NAMES = {"hoax": "Hoaks", "valid": "Benar"}
 CATALOGUE_PAGE = 50
-JOB_STATUS_NAMES = {"queued": "Menunggu giliran", "running": "Sedang diproses", "done": "Selesai", "failed": "Gagal"}
+JOB_STATUS_NAMES = {"queued": "Menunggu giliran", "running": "Sedang diproses", "done": "Selesai", "failed": "Gagal",
+                    "deleted": "Berkas hasil dihapus"}
 # A retrain report is a standalone file with its own <style>; it may load only its own images.
 REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
@@ -562,6 +564,13 @@ def _job_file(job_id: str, path_of, suffix: str):
 @blueprint.get("/berkas/<job_id>/hasil")
 def job_result(job_id: str):
     return _job_file(job_id, services().jobs.result_path, "hasil")
+
+
+@blueprint.post("/berkas/<job_id>/hapus")
+def delete_job(job_id: str):
+    job = services().jobs.delete(current_principal(), job_id)
+    flash(f"Berkas hasil {job['filename'] or job_id} dihapus.")
+    return redirect(url_for("admin.jobs"))
 
 
 @blueprint.get("/berkas/<job_id>/ditolak")

@@ -293,6 +293,12 @@ def job_status(job_id: str):
     return jsonify(services().jobs.get(principal(), job_id))
 
 
+@blueprint.delete("/api/v1/jobs/<job_id>")
+def delete_job(job_id: str):
+    """Remove an ended job's files; the job stays listed as deleted."""
+    return jsonify(services().jobs.delete(principal(), job_id))
+
+
 @blueprint.get("/api/v1/jobs/<job_id>/result")
 def job_result(job_id: str):
     path = services().jobs.result_path(principal(), job_id)

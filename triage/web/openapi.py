@@ -234,10 +234,17 @@ OPENAPI = {
             "responses": {"200": {"description": "jobs: a list of jobs as GET /api/v1/jobs/{id} gives them"},
                           **ERRORS}}},
         "/api/v1/jobs/{id}": {"get": {
-            "summary": "job status and progress: queued, running, done, failed (with the reason); when done, "
-                       "result and (if any row could not be scored) rejects give the files' paths",
+            "summary": "job status and progress: queued, running, done, failed (with the reason), deleted (its "
+                       "files removed); when done, result and (if any row could not be scored) rejects give the "
+                       "files' paths",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "job"}, "404": _error("no such job"), **ERRORS}}},
+            "responses": {"200": {"description": "job"}, "404": _error("no such job"), **ERRORS}},
+            "delete": {
+            "summary": "remove an ended job's result and rejected rows (coordinator); the job stays listed with "
+                       "status deleted; audited as job.deleted",
+            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "job"}, "404": _error("no such job"),
+                          "409": _error("queued or running"), **ERRORS}}},
         "/api/v1/jobs/{id}/result": {"get": {
             "summary": "the reclassified CSV once the job is done",
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
