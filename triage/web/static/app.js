@@ -84,6 +84,7 @@
       else if (key === "g") go("[data-queue]");
       else if (key === "m") { const box = document.querySelector('#putuskan input[name="misinformation"]'); if (box) box.checked = !box.checked; }
       else if (key === "t") { const note = document.querySelector('#tindak-lanjut textarea'); if (note) note.focus(); }
+      else if (key === "d") { const into = document.querySelector('#gabung input[name="into"]'); if (into) into.focus(); }
       else if (/^[1-3]$/.test(key)) pick(key);
       else return;
       event.preventDefault();
