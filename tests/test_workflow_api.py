@@ -404,6 +404,21 @@ def test_a_duplicate_report_is_closed_into_the_complaint_it_repeats(service):
                      "laporan-2": [("merged", "laporan-1"), ("merged", "laporan-3")], "laporan-3": []}
 
 
+def test_two_crossing_merges_never_make_a_cycle(service):
+    coordinator = service.tokens["koordinator"]
+    for attempt in range(4):
+        a, b = (ingest(service, f"silang-{attempt}-{k}", WATER)[1]["id"] for k in "ab")
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda pair: service.call("POST", f"/api/v1/complaints/{pair[0]}/merge",
+                                                              coordinator, {"into": pair[1], "expected_revision": 0}),
+                                    [(a, b), (b, a)]))
+        assert sorted(status for status, _ in answers) == [200, 422], answers
+        with service.engine.connect() as connection:
+            rows = connection.execute(select(Complaint.id, Complaint.duplicate_of).where(Complaint.id.in_([a, b])))
+            links = {i: d for i, d in rows}
+        assert sorted(d is None for d in links.values()) == [False, True], f"exactly one duplicate: {links}"
+
+
 def test_retention_purge_is_for_coordinators_and_checks_its_input(service):
     path, body = "/api/v1/retention/purge", {"older_than_days": 365, "dry_run": True}
     assert service.call("POST", path, service.tokens["auditor"], body)[0] == 403

@@ -622,6 +622,9 @@ class ComplaintService:
         if not isinstance(expected, int) or isinstance(expected, bool):
             raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
         with session_factory.begin() as session:
+            # both rows locked, in id order: two crossing merges (A into B, B into A) must not both pass the checks
+            session.execute(select(Complaint.id).where(Complaint.id.in_([complaint_id, into]))
+                            .order_by(Complaint.id).with_for_update())
             complaint = self._get_visible(session, principal, complaint_id)
             if complaint.status in CLOSED:
                 raise Conflict(f"complaint {complaint_id} is already {complaint.status}", complaint.revision)
