@@ -298,6 +298,11 @@ def _reason_form() -> dict:
     return {"reason": request.form.get("reason", ""), "expected_revision": _form_revision()}
 
 
+def _back_to(complaint_id: int):
+    """The complaint's page again, with the queue filters it was opened from."""
+    return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
+
+
 @blueprint.post("/pengaduan/<int:complaint_id>/kembalikan")
 def return_routing(complaint_id: int):
     user = current_principal()
@@ -312,16 +317,16 @@ def reopen(complaint_id: int):
     result = services().complaints.reopen(services().sessions, user, complaint_id, _reason_form())
     where = f"kembali ke {result['agency']}" if result["agency"] else "menunggu diteruskan"
     flash(f"Pengaduan #{complaint_id} dibuka kembali, {where}.")
-    return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
+    return _back_to(complaint_id)
 
 
 @blueprint.post("/pengaduan/<int:complaint_id>/gabung")
 def merge(complaint_id: int):
     user = current_principal()
     into = request.form.get("into", "").strip().lstrip("#")
-    if not into.isdigit():
-        raise InputError("invalid_into", "isi nomor pengaduan yang diulang laporan ini")
     try:
+        if not into.isdigit():
+            raise InputError("invalid_into", "'into' must be a complaint number")
         result = services().complaints.merge(services().sessions, user, complaint_id,
                                              {"into": int(into), "expected_revision": _form_revision()})
     except InputError as exc:
@@ -329,10 +334,10 @@ def merge(complaint_id: int):
             raise
         flash(f"Belum digabung: pengaduan #{into} tidak ada, sama dengan pengaduan ini, atau sendiri laporan ganda "
               "(gabungkan ke pengaduan yang diulangnya).")
-        return redirect(url_for("admin.detail", complaint_id=complaint_id))
+        return _back_to(complaint_id)
     moved = f" {len(result['moved'])} laporan ganda lain ikut dipindahkan." if result["moved"] else ""
     flash(f"Pengaduan #{complaint_id} digabung sebagai laporan ganda dari #{result['duplicate_of']}.{moved}")
-    return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
+    return _back_to(complaint_id)
 
 
 @blueprint.post("/pengaduan/<int:complaint_id>/pisahkan")
@@ -340,7 +345,7 @@ def unmerge(complaint_id: int):
     user = current_principal()
     services().complaints.unmerge(services().sessions, user, complaint_id, {"expected_revision": _form_revision()})
     flash(f"Pengaduan #{complaint_id} dipisahkan dan menunggu diteruskan.")
-    return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
+    return _back_to(complaint_id)
 
 
 def _bulk_selection() -> tuple[list[int], float]:
