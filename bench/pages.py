@@ -109,7 +109,8 @@ def measure(url: str, repeat: int) -> None:
              ("/antrean?status=routed&agency=DLH", "/api/v1/complaints?status=routed&agency=DLH"),
              (f"/pengaduan/{pending}", f"/api/v1/complaints/{pending}"),
              (f"/setujui-massal?{ids}&ambang=0.9", None),
-             ("/dasbor", "/api/v1/stats"),
+             ("/dasbor", "/api/v1/stats"),  # figures reused for TRIAGE_STATS_CACHE_SECONDS
+             ("/dasbor?baru=1", "/api/v1/stats?fresh=true"),  # computed: the first request after they expire
              ("/model", "/api/v1/models")]
     print(f"{'page':45s} {'median ms':>10s} {'p95 ms':>8s} {'JSON twin ms':>13s} {'ratio':>6s}")
     for path, twin in pages:

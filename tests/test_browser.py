@@ -233,6 +233,11 @@ def test_dashboard_draws_svg_charts(page, service):
     page.goto(service.base + "/dasbor")
     assert page.locator("svg.chart").count() >= 3
     assert page.locator("svg.chart rect").count() >= 3
+    assert "Angka per" in page.inner_text("p[data-computed-at]"), "says when the figures were computed"
+    computed = page.get_attribute("p[data-computed-at]", "data-computed-at")
+    page.keyboard.press("r")
+    page.wait_for_url("**/dasbor?baru=1")
+    assert page.get_attribute("p[data-computed-at]", "data-computed-at") >= computed
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dasbor.png"), full_page=True)
     page.goto(service.base + "/model")

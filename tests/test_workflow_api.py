@@ -461,15 +461,15 @@ def test_stats_acceptance_rates_match_a_scripted_scenario(service):
                 ("stat-2", TRASH, "SAMPAH", "DLH"),         # top-1 accepted
                 ("stat-3", WATER, "AIR", "PDAM"),           # top-1 accepted
                 ("stat-4", TRASH, "KESEHATAN", "BPJSKES")]  # corrected to an agency outside the top-3
-    _, before = service.call("GET", "/api/v1/stats", token)
+    _, before = service.call("GET", "/api/v1/stats?fresh=true", token)
     for external_id, complaint_text, category, agency in scenario:
         _, created = ingest(service, external_id, complaint_text)
         top3 = [c["code"] for c in created["suggestion"]["agency_top"]]
         assert agency not in top3 if external_id == "stat-4" else top3[0] == agency
         service.call("POST", f"/api/v1/complaints/{created['id']}/decision", token,
                      {"category": category, "agency": agency, "expected_revision": 0})
-    status, after = service.call("GET", "/api/v1/stats", token)
-    assert status == 200
+    status, after = service.call("GET", "/api/v1/stats?fresh=true", token)
+    assert status == 200 and after["max_age_seconds"] == 60 and after["computed_at"] >= before["computed_at"]
     version = created["suggestion"]["model_version"]
     old = before["model_versions"].get(version, {"decisions": 0})
     new = after["model_versions"][version]
@@ -480,6 +480,8 @@ def test_stats_acceptance_rates_match_a_scripted_scenario(service):
     assert after["total"] - before["total"] == 4
     assert new["per_agency"]["BPJSKES"]["accepted_top1"] == 0.0
     assert set(after["by_status"]) <= set(STATUSES)
+    status, body = service.call("GET", "/api/v1/stats?fresh=perhaps", token)
+    assert (status, body["error"]["code"]) == (422, "invalid_fresh")
 
 
 def test_similar_lists_the_earlier_near_duplicate_with_its_routing(service):

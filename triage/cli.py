@@ -476,6 +476,16 @@ def period_recap(received_from, received_to, as_csv) -> None:
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
 
 
+@main.command("stats")
+def dashboard_stats() -> None:
+    """The dashboard's figures as JSON, computed now (as GET /api/v1/stats?fresh=true): counts by status, category
+    and agency, overdue ones, weekly volumes, and how often each model version's suggestions were accepted."""
+    from triage.stats import stats
+
+    with _sessions()() as session:
+        click.echo(json.dumps(stats(session), indent=2, ensure_ascii=False))
+
+
 @main.command("export-training")
 @click.option("-o", "--output", "output_path", required=True, help="CSV or .parquet file to write")
 @click.option("--extra", multiple=True, type=click.Path(), help="external resolved cases (CSV/Parquet, repeatable)")

@@ -1,4 +1,4 @@
-"""Complaint workflow use cases: ingest + suggest, list, detail, decide, resolve, merge duplicates, stats.
+"""Complaint workflow use cases: ingest + suggest, list, detail, decide, resolve, merge duplicates.
 
 Every function takes the acting `Principal` and an open session; role checks happen here, so the
 JSON API, the web UI and the CLI share one path to the database. Agency users see only complaints
@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
-from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -52,8 +51,6 @@ SIMILAR_CANDIDATES = 400
 MAX_BULK = 500
 MAX_REASON = 2000
 MAX_FOLLOW_UP = 5000
-STATS_WEEKS = 12
-SHARP_FALL, SHARP_FALL_MIN_DECISIONS = 0.15, 5
 AWAITING = ("pending_review", "needs_verification")
 CLOSED = ("resolved", "duplicate")  # nothing more to route, answer or resolve
 CHANNELS = ("web", "sms", "social", "email", "phone", "other")
@@ -704,76 +701,6 @@ class ComplaintService:
                    resolution_id=ending.id)
             return {"id": complaint_id, "status": "resolved", "revision": complaint.revision}
 
-    @staticmethod
-    def _counts(session: Session, now: datetime) -> dict:
-        """Totals by status, category and agency (decided, else suggested) and overdue ones, from one
-        scan of the dashboard index."""
-        late = and_(Complaint.status.not_in(CLOSED), Complaint.due_at < now)
-        category = func.coalesce(Complaint.category, Complaint.suggested_category)
-        agency = func.coalesce(Complaint.agency, Complaint.suggested_agency)
-        out = {"total": 0, "by_status": Counter(), "by_category": Counter(), "by_agency": Counter(), "overdue": 0,
-               "overdue_by_agency": Counter()}
-        rows = select(Complaint.status.label("status"), category.label("category"), agency.label("agency"),
-                      case((late, 1), else_=0).label("overdue")).subquery()
-        # status last: grouping by it first makes SQLite walk the status index and read every row
-        grouping = (rows.c.category, rows.c.agency, rows.c.status, rows.c.overdue)
-        for cat, ag, status, overdue, n in session.execute(select(*grouping, func.count()).group_by(*grouping)):
-            out["total"] += n
-            out["by_status"][status] += n
-            out["by_category"][cat or ""] += n
-            out["by_agency"][ag or ""] += n
-            if overdue:
-                out["overdue"] += n
-                out["overdue_by_agency"][ag or ""] += n
-        return {k: dict(v) if isinstance(v, Counter) else v for k, v in out.items()}
-
-    @staticmethod
-    def _weekly(session: Session, now: datetime) -> dict:
-        """The last `STATS_WEEKS` weeks: complaints received per week by category and by agency; per model
-        version and week, suggestions made, share needing review, decisions and share accepted as
-        suggested (top-1), and the most frequent corrections (suggested -> decided agency)."""
-        since = now - timedelta(weeks=STATS_WEEKS)
-        week = _week(session, Complaint.received_at)
-        category = func.coalesce(Complaint.category, Complaint.suggested_category)
-        agency = func.coalesce(Complaint.agency, Complaint.suggested_agency)
-        by_category, by_agency = Counter(), Counter()
-        for w, cat, ag, n in session.execute(select(week, category, agency, func.count())
-                                             .where(Complaint.received_at >= since).group_by(week, category, agency)):
-            by_category[(w, cat or "")] += n
-            by_agency[(w, ag or "")] += n
-
-        suggested_week = _week(session, Suggestion.created_at)
-        quality: dict[tuple[str, str], dict] = {}
-        for version, w, n, review in session.execute(
-                select(Suggestion.model_version, suggested_week, func.count(), func.sum(cast(Suggestion.needs_review,
-                                                                                             Integer)))
-                .where(Suggestion.created_at >= since).group_by(Suggestion.model_version, suggested_week)):
-            quality[(version, w)] = {"model_version": version, "week": w, "suggestions": n,
-                                     "needs_review_share": round((review or 0) / n, 4), "decisions": 0,
-                                     "accepted_top1": None}
-        decided_week = _week(session, Decision.decided_at)
-        for version, w, n, top1 in session.execute(
-                select(Suggestion.model_version, decided_week, func.count(), func.sum(cast(Decision.matched_top1,
-                                                                                           Integer)))
-                .join(Suggestion, Decision.suggestion_id == Suggestion.id)
-                .where(Decision.decided_at >= since).group_by(Suggestion.model_version, decided_week)):
-            row = quality.setdefault((version, w), {"model_version": version, "week": w, "suggestions": 0,
-                                                    "needs_review_share": None})
-            row.update(decisions=n, accepted_top1=round((top1 or 0) / n, 4))
-        latest_decision = select(func.max(Decision.id)).group_by(Decision.complaint_id)
-        corrections = session.execute(
-            select(Suggestion.model_version, Complaint.suggested_agency, Decision.agency, func.count().label("n"))
-            .join(Suggestion, Decision.suggestion_id == Suggestion.id).join(Complaint, Decision.complaint_id == Complaint.id)
-            .where(Decision.id.in_(latest_decision), Decision.matched_top1.is_(False))
-            .group_by(Suggestion.model_version, Complaint.suggested_agency, Decision.agency)
-            .order_by(func.count().desc()).limit(20))
-        return {"weekly_by_category": [{"week": w, "code": c, "count": n} for (w, c), n in sorted(by_category.items())],
-                "weekly_by_agency": [{"week": w, "code": c, "count": n} for (w, c), n in sorted(by_agency.items())],
-                "weekly_quality": _mark_sharp_falls(sorted(quality.values(),
-                                                           key=lambda r: (r["model_version"], r["week"]))),
-                "top_corrections": [{"model_version": v, "suggested": a or "", "decided": d, "count": n}
-                                    for v, a, d, n in corrections]}
-
     # ---- bulk accept ------------------------------------------------------------------------------
     def bulk_candidates(self, session: Session, principal: Principal, ids: object, threshold: object) -> dict:
         """Which of the selected complaints a bulk accept at `threshold` would route, and the error rate
@@ -860,39 +787,6 @@ class ComplaintService:
         complaint.status = "needs_verification" if flag else "pending_review"
 
     # ---- stats ------------------------------------------------------------------------------------
-    def stats(self, session: Session, principal: Principal) -> dict:
-        """Counts, overdue counts, and per model version how often suggestions were accepted.
-
-        Acceptance uses each complaint's latest decision, compared with the suggestion it was shown.
-        """
-        principal.require("stats")
-        now = utcnow()
-        latest_decision = select(func.max(Decision.id)).group_by(Decision.complaint_id)
-        per_version = {version: {"suggestions": n, "decisions": 0, "accepted_top1": None, "accepted_top3": None,
-                                 "per_agency": {}}
-                       for version, n in session.execute(select(Suggestion.model_version, func.count())
-                                                         .group_by(Suggestion.model_version))}
-        rows = session.execute(
-            select(Suggestion.model_version, Decision.agency, func.count(),
-                   func.sum(cast(Decision.matched_top1, Integer)), func.sum(cast(Decision.matched_top3, Integer)))
-            .join(Suggestion, Decision.suggestion_id == Suggestion.id)
-            .where(Decision.id.in_(latest_decision))
-            .group_by(Suggestion.model_version, Decision.agency))
-        totals: dict[str, list[int]] = {}
-        for version, agency, n, top1, top3 in rows:
-            per_version[version]["per_agency"][agency] = {"decisions": n, "accepted_top1": round(top1 / n, 4),
-                                                          "accepted_top3": round(top3 / n, 4)}
-            total = totals.setdefault(version, [0, 0, 0])
-            total[0] += n
-            total[1] += top1
-            total[2] += top3
-        for version, (n, top1, top3) in totals.items():
-            per_version[version].update(decisions=n, accepted_top1=round(top1 / n, 4),
-                                        accepted_top3=round(top3 / n, 4))
-        return {**self._counts(session, now), **self._weekly(session, now),
-                "model_versions": per_version}
-
-
 def _export_row(c: Complaint, latest: Suggestion | None, now: datetime) -> tuple:
     def yes_no(value: bool | None) -> str:
         return "" if value is None else "true" if value else "false"
@@ -905,27 +799,6 @@ def _export_row(c: Complaint, latest: Suggestion | None, now: datetime) -> tuple
             yes_no(latest.needs_review if latest else None), yes_no(c.flagged), yes_no(c.misinformation),
             iso(c.responded_at) or "", c.returned_by or "", iso(c.reopened_at) or "", c.duplicate_of or "",
             c.text_masked)
-
-
-def _week(session: Session, column):
-    """SQL for the Monday (YYYY-MM-DD, UTC) of the week of `column`, on SQLite and PostgreSQL."""
-    if session.get_bind().dialect.name == "sqlite":
-        return func.date(column, "weekday 0", "-6 days")
-    return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
-
-
-def _mark_sharp_falls(rows: list[dict]) -> list[dict]:
-    """Set `sharp_fall` on weeks whose top-1 acceptance fell by `SHARP_FALL` or more from the same model
-    version's previous week with decisions (both weeks with at least `SHARP_FALL_MIN_DECISIONS`)."""
-    previous: dict[str, float] = {}
-    for row in rows:
-        row["sharp_fall"] = False
-        if row["accepted_top1"] is None or row["decisions"] < SHARP_FALL_MIN_DECISIONS:
-            continue
-        before = previous.get(row["model_version"])
-        row["sharp_fall"] = before is not None and before - row["accepted_top1"] >= SHARP_FALL
-        previous[row["model_version"]] = row["accepted_top1"]
-    return rows
 
 
 def _bulk_arguments(ids: object, threshold: object) -> tuple[list[int], float]:

@@ -99,3 +99,9 @@ def secret_key() -> str:
 def secure_cookies() -> bool:
     """Mark the session cookie `Secure` (`TRIAGE_SECURE_COOKIES=1`; set it when served over HTTPS)."""
     return os.environ.get("TRIAGE_SECURE_COOKIES", "0") == "1"
+
+
+def stats_cache_seconds() -> float:
+    """How long each process reuses the dashboard's figures before computing them again
+    (`TRIAGE_STATS_CACHE_SECONDS`, 60; 0 computes them on every request)."""
+    return float(os.environ.get("TRIAGE_STATS_CACHE_SECONDS", "60"))

@@ -19,6 +19,7 @@ from triage.hoaxes import CatalogueMatcher
 from triage.jobs import JobService
 from triage.model import TriageModel
 from triage.service import SuggestionService
+from triage.stats import DashboardStats
 from triage.store.db import open_database
 
 
@@ -31,6 +32,7 @@ class Services:
     suggestions: SuggestionService
     complaints: ComplaintService
     jobs: JobService
+    stats: DashboardStats
 
 
 def _access_logger() -> logging.Logger:
@@ -61,7 +63,8 @@ def create_app(settings: dict | None = None) -> Flask:
                                     registry_root=None if fixed_model else config.models_dir(),
                                     catalogue=CatalogueMatcher(config.hoax_index_path()))
     app.extensions["triage"] = Services(engine, sessions, suggestions, ComplaintService(suggestions),
-                                        JobService(sessions, lambda: fixed_model or suggestions.model_dir))
+                                        JobService(sessions, lambda: fixed_model or suggestions.model_dir),
+                                        DashboardStats())
     app.extensions["triage.access_log"] = _access_logger()
 
     from triage.web import admin, api, auth, errors

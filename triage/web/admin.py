@@ -40,6 +40,7 @@ from triage.web.common import (
     audit_csv_response,
     audit_filters,
     complaints_csv_response,
+    flag,
     list_filters,
     recap_csv_response,
     services,
@@ -378,7 +379,7 @@ def bulk_accept():
 def dashboard():
     user = current_principal()
     with services().sessions() as db:
-        stats = services().complaints.stats(db, user)
+        stats = services().stats.get(db, user, fresh=bool(flag(request.args, "baru")))
     return render_template("dasbor.html", user=user, stats=stats, charts=charts.dashboard(stats),
                            status_names=STATUS_NAMES)
 

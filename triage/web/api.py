@@ -315,7 +315,7 @@ def job_rejects(job_id: str):
 def stats():
     user = principal()
     with services().sessions() as session:
-        return jsonify(services().complaints.stats(session, user))
+        return jsonify(services().stats.get(session, user, fresh=bool(flag(request.args, "fresh"))))
 
 
 @blueprint.get("/api/v1/stats/recap")

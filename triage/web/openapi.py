@@ -256,7 +256,10 @@ OPENAPI = {
             "responses": {"200": {"description": "CSV", "content": {"text/csv": {}}},
                           "404": _error("no such job, not done yet, or no rejected rows"), **ERRORS}}},
         "/api/v1/stats": {"get": {
-            "summary": "counts, overdue, and acceptance of suggestions per model version (coordinator, auditor)",
+            "summary": "counts, overdue, and acceptance of suggestions per model version (coordinator, auditor); "
+                       "each process reuses its figures for `max_age_seconds` (`computed_at` says when they were "
+                       "computed) unless `fresh=true`",
+            "parameters": [{"name": "fresh", "in": "query", "schema": {"type": "boolean"}}],
             "responses": {"200": {"description": "statistics"}, **ERRORS}}},
         "/api/v1/stats/recap": {"get": {
             "summary": "complaints received in a period, per agency (decided, else suggested) and in total: "

@@ -1,0 +1,70 @@
+"""The dashboard's figures are reused for a while per process, say when they were computed, and are recomputed
+at once when asked."""
+
+import json
+
+import pytest
+from test_cli import run
+
+from triage.accounts import Forbidden, add_user
+from triage.complaints import ComplaintService
+from triage.service import SuggestionService
+from triage.stats import DashboardStats
+from triage.store.db import open_database
+
+ROAD = "Jalan di depan pasar berlubang besar dan membahayakan pengendara motor."
+
+
+@pytest.fixture()
+def world(database_url, seed_model):
+    _, sessions = open_database(database_url)
+    with sessions.begin() as session:
+        admin, _ = add_user(session, "admin", "coordinator")
+        liaison, _ = add_user(session, "dlh", "agency", agency="DLH")
+    return sessions, ComplaintService(SuggestionService(seed_model)), admin, liaison
+
+
+def _ingest(world, external_id: str) -> None:
+    sessions, complaints, admin, _ = world
+    complaints.ingest(sessions, admin, [{"external_id": external_id, "text": ROAD}])
+
+
+def _get(world, cache: DashboardStats, fresh: bool = False) -> dict:
+    sessions, _, admin, _ = world
+    with sessions() as session:
+        return cache.get(session, admin, fresh=fresh)
+
+
+def test_figures_are_reused_until_they_are_too_old_or_asked_fresh(world):
+    cache = DashboardStats(max_age=3600)
+    _ingest(world, "s-1")
+    first = _get(world, cache)
+    assert first["total"] == 1 and first["max_age_seconds"] == 3600 and first["computed_at"].endswith("Z")
+    _ingest(world, "s-2")
+    assert _get(world, cache) is first, "within max_age the kept figures are served"
+    fresh = _get(world, cache, fresh=True)
+    assert fresh["total"] == 2, "fresh=True counts the complaint ingested meanwhile"
+    assert _get(world, cache) is fresh, "and is what later requests get"
+
+    always = DashboardStats(max_age=0)
+    before = _get(world, always)
+    _ingest(world, "s-3")
+    assert _get(world, always)["total"] == before["total"] + 1, "max_age 0 computes every time"
+
+
+def test_agency_liaisons_get_no_figures_even_from_the_cache(world):
+    sessions, _, admin, liaison = world
+    cache = DashboardStats(max_age=3600)
+    with sessions() as session:
+        cache.get(session, admin)
+        with pytest.raises(Forbidden):
+            cache.get(session, liaison)
+
+
+def test_cli_prints_the_figures_computed_now(world, database_url):
+    _ingest(world, "s-cli")
+    result = run("stats", env={"TRIAGE_DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["total"] == 1 and figures["by_status"] == {"pending_review": 1}
+    assert {"weekly_by_agency", "model_versions", "computed_at"} <= set(figures)
