@@ -111,6 +111,7 @@ def measure(url: str, repeat: int) -> None:
              (f"/setujui-massal?{ids}&ambang=0.9", None),
              ("/dasbor", "/api/v1/stats"),  # figures reused for TRIAGE_STATS_CACHE_SECONDS
              ("/dasbor?baru=1", "/api/v1/stats?fresh=true"),  # computed: the first request after they expire
+             ("/rekap", "/api/v1/stats/recap?received_from=2000-01-01"),  # every complaint of the bench
              ("/model", "/api/v1/models")]
     print(f"{'page':45s} {'median ms':>10s} {'p95 ms':>8s} {'JSON twin ms':>13s} {'ratio':>6s}")
     for path, twin in pages:

@@ -8,6 +8,7 @@ naive UTC like everything stored.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -52,14 +53,37 @@ def _working_days_after(day: date, days: int) -> datetime:
     return _end_of_local_day(day)
 
 
+@dataclass(frozen=True)
+class Sop:
+    """The SOP periods, read from the settings once (reading them costs more than a cached deadline)."""
+
+    routing: int
+    response: int
+    resolution: int
+
+    @classmethod
+    def from_settings(cls) -> Sop:
+        return cls(**config.sop_days())
+
+    def routing_due(self, received_at: datetime) -> datetime:
+        return add_working_days(received_at, self.routing)
+
+    def resolution_due(self, received_at: datetime) -> datetime:
+        return _end_of_local_day(_local_date(received_at) + timedelta(days=self.resolution))
+
+    def response_due(self, routed_at: datetime, received_at: datetime) -> datetime:
+        """The agency's response deadline, never later than the resolution deadline."""
+        return min(add_working_days(routed_at, self.response), self.resolution_due(received_at))
+
+
 def routing_due(received_at: datetime) -> datetime:
-    return add_working_days(received_at, config.sop_days()["routing"])
+    return Sop.from_settings().routing_due(received_at)
 
 
 def resolution_due(received_at: datetime) -> datetime:
-    return _end_of_local_day(_local_date(received_at) + timedelta(days=config.sop_days()["resolution"]))
+    return Sop.from_settings().resolution_due(received_at)
 
 
 def response_due(routed_at: datetime, received_at: datetime) -> datetime:
     """The agency's response deadline, never later than the resolution deadline."""
-    return min(add_working_days(routed_at, config.sop_days()["response"]), resolution_due(received_at))
+    return Sop.from_settings().response_due(routed_at, received_at)

@@ -16,6 +16,7 @@ import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,6 +31,19 @@ AWAITING = ("pending_review", "needs_verification")
 CSV_COLUMNS = ("agency", "agency_name", "received", "awaiting_review", "routed", "resolved", "duplicate", "routed_late",
                "unrouted_overdue", "responded_late", "unanswered_overdue", "handed_back", "reopened", "median_hours_to_route",
                "median_days_to_resolve")
+
+
+class _Row(NamedTuple):
+    """One complaint's times and its deadlines, computed once for the total and its agency's row."""
+
+    status: str
+    received: datetime
+    routed: datetime | None
+    responded: datetime | None
+    resolved: datetime | None
+    reopened: datetime | None
+    routing_due: datetime
+    response_due: datetime | None
 
 
 @dataclass
@@ -48,28 +62,25 @@ class _Tally:
     hours_to_route: list[float] = field(default_factory=list)
     days_to_resolve: list[float] = field(default_factory=list)
 
-    def add(self, status: str, received: datetime, routed: datetime | None, responded: datetime | None,
-            resolved: datetime | None, reopened: datetime | None, now: datetime) -> None:
+    def add(self, row: _Row, now: datetime) -> None:
         """One complaint, measured against its routing deadline (from receipt) and, once routed, the agency's
         response deadline (from the latest routing)."""
-        due = deadlines.routing_due(received)
         self.received += 1
-        if status in AWAITING:
+        if row.status in AWAITING:
             self.awaiting_review += 1
-            self.unrouted_overdue += due < now
+            self.unrouted_overdue += row.routing_due < now
         else:
-            setattr(self, status, getattr(self, status) + 1)
-        if routed:
-            self.routed_late += routed > due
-            self.hours_to_route.append((routed - received).total_seconds() / 3600)
-            answer_due = deadlines.response_due(routed, received)
-            if responded:
-                self.responded_late += responded > answer_due
-            elif status == "routed":
-                self.unanswered_overdue += answer_due < now
-        self.reopened += reopened is not None
-        if resolved:
-            self.days_to_resolve.append((resolved - received).total_seconds() / 86400)
+            setattr(self, row.status, getattr(self, row.status) + 1)
+        if row.routed:
+            self.routed_late += row.routed > row.routing_due
+            self.hours_to_route.append((row.routed - row.received).total_seconds() / 3600)
+            if row.responded:
+                self.responded_late += row.responded > row.response_due
+            elif row.status == "routed":
+                self.unanswered_overdue += row.response_due < now
+        self.reopened += row.reopened is not None
+        if row.resolved:
+            self.days_to_resolve.append((row.resolved - row.received).total_seconds() / 86400)
 
     def view(self) -> dict:
         def median(values: list[float]) -> float | None:
@@ -97,11 +108,14 @@ def recap(session: Session, principal: Principal, filters: dict,
         query, handed_back = (q.where(Complaint.received_at >= start) for q in (query, handed_back))
     if end:
         query, handed_back = (q.where(Complaint.received_at < end) for q in (query, handed_back))
-    now, total, per_agency = utcnow(), _Tally(), {}
+    now, total, per_agency, sop = utcnow(), _Tally(), {}, deadlines.Sop.from_settings()
     # deadlines are computed from the stored times: a complaint's due_at only holds the current one
-    for code, *times in session.execute(query.execution_options(yield_per=5000)):
-        total.add(*times, now)
-        per_agency.setdefault(code or "", _Tally()).add(*times, now)
+    for code, status, received, routed, responded, resolved, reopened in session.execute(
+            query.execution_options(yield_per=5000)):
+        row = _Row(status, received, routed, responded, resolved, reopened, sop.routing_due(received),
+                   sop.response_due(routed, received) if routed else None)
+        total.add(row, now)
+        per_agency.setdefault(code or "", _Tally()).add(row, now)
     for code, count in session.execute(handed_back):
         total.handed_back += count
         per_agency.setdefault(code, _Tally()).handed_back += count
