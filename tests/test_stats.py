@@ -1,5 +1,5 @@
-"""The dashboard's figures are reused for a while per process, say when they were computed, and are recomputed
-at once when asked."""
+"""The dashboard's figures and the period recap are reused for a while per process, say when they were computed,
+and are recomputed at once when asked."""
 
 import json
 
@@ -8,8 +8,10 @@ from test_cli import run
 
 from triage.accounts import Forbidden, add_user
 from triage.complaints import ComplaintService
+from triage.recap import recap
+from triage.report_cache import ReportCache
 from triage.service import SuggestionService
-from triage.stats import DashboardStats
+from triage.stats import stats
 from triage.store.db import open_database
 
 ROAD = "Jalan di depan pasar berlubang besar dan membahayakan pengendara motor."
@@ -29,14 +31,14 @@ def _ingest(world, external_id: str) -> None:
     complaints.ingest(sessions, admin, [{"external_id": external_id, "text": ROAD}])
 
 
-def _get(world, cache: DashboardStats, fresh: bool = False) -> dict:
+def _get(world, cache: ReportCache, fresh: bool = False) -> dict:
     sessions, _, admin, _ = world
     with sessions() as session:
-        return cache.get(session, admin, fresh=fresh)
+        return cache.get(admin, "dashboard", lambda: stats(session), fresh=fresh)
 
 
 def test_figures_are_reused_until_they_are_too_old_or_asked_fresh(world):
-    cache = DashboardStats(max_age=3600)
+    cache = ReportCache(max_age=3600)
     _ingest(world, "s-1")
     first = _get(world, cache)
     assert first["total"] == 1 and first["max_age_seconds"] == 3600 and first["computed_at"].endswith("Z")
@@ -46,19 +48,34 @@ def test_figures_are_reused_until_they_are_too_old_or_asked_fresh(world):
     assert fresh["total"] == 2, "fresh=True counts the complaint ingested meanwhile"
     assert _get(world, cache) is fresh, "and is what later requests get"
 
-    always = DashboardStats(max_age=0)
+    always = ReportCache(max_age=0)
     before = _get(world, always)
     _ingest(world, "s-3")
     assert _get(world, always)["total"] == before["total"] + 1, "max_age 0 computes every time"
 
 
+def test_each_recap_period_is_kept_apart(world):
+    sessions, _, admin, _ = world
+    cache = ReportCache(max_age=3600)
+    _ingest(world, "s-recap")
+
+    def period(received_from: str) -> dict:
+        args = {"received_from": received_from, "received_to": None}
+        with sessions() as session:
+            return cache.get(admin, ("recap", received_from), lambda: recap(session, admin, args))
+
+    assert period("2000-01-01")["total"]["received"] == 1
+    assert period("2999-01-01")["total"]["received"] == 0, "another period is computed, not taken from the first"
+    assert period("2000-01-01")["max_age_seconds"] == 3600
+
+
 def test_agency_liaisons_get_no_figures_even_from_the_cache(world):
     sessions, _, admin, liaison = world
-    cache = DashboardStats(max_age=3600)
+    cache = ReportCache(max_age=3600)
     with sessions() as session:
-        cache.get(session, admin)
+        cache.get(admin, "dashboard", lambda: stats(session))
         with pytest.raises(Forbidden):
-            cache.get(session, liaison)
+            cache.get(liaison, "dashboard", lambda: stats(session))
 
 
 def test_cli_prints_the_figures_computed_now(world, database_url):

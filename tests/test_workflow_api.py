@@ -657,6 +657,8 @@ def test_period_recap_counts_where_complaints_stand(service):
     status, body = service.download(query + "&format=csv", service.tokens["auditor"])
     rows = list(csv.DictReader(io.StringIO(body.decode())))
     assert status == 200 and rows[-1]["agency"] == "TOTAL" and rows[-1]["received"] == "3"
+    status, again = service.call("GET", query + "&fresh=true", service.tokens["auditor"])
+    assert status == 200 and again["total"] == report["total"] and again["computed_at"] >= report["computed_at"]
     assert service.call("GET", query, service.tokens["dlh"])[0] == 403
     status, body = service.call("GET", "/api/v1/stats/recap?received_from=kemarin", admin)
     assert (status, body["error"]["code"]) == (422, "invalid_received_from")

@@ -121,7 +121,8 @@ def recap(session: Session, principal: Principal, filters: dict,
         per_agency.setdefault(code, _Tally()).handed_back += count
     agencies = [{"agency": code, "agency_name": agency_name(code) if code else "", **tally.view()}
                 for code, tally in sorted(per_agency.items(), key=lambda item: (-item[1].received, item[0]))]
-    return {"received_from": iso(start), "received_to": iso(end), "total": total.view(), "agencies": agencies}
+    return {"received_from": iso(start), "received_to": iso(end), "computed_at": iso(now), "total": total.view(),
+            "agencies": agencies}
 
 
 def recap_csv(report: dict) -> Iterator[str]:

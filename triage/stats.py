@@ -1,51 +1,23 @@
 """The dashboard's figures: counts, weekly series and how often suggestions were accepted.
 
-They read every complaint, suggestion and decision of the last weeks (about half a second at 50,000
-complaints on a slow day), so each process keeps the last result for `TRIAGE_STATS_CACHE_SECONDS` and says
-when it was computed (`computed_at`); `fresh=True` recomputes at once.
+They read every complaint, suggestion and decision of the last weeks (about half a second at 50,000 complaints on a
+slow day); the web layer keeps them in a `ReportCache`.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
-from triage.accounts import Principal
 from triage.complaints import CLOSED
-from triage.config import stats_cache_seconds
 from triage.store.tables import Complaint, Decision, Suggestion, utcnow
 from triage.times import iso
 
 STATS_WEEKS = 12
 SHARP_FALL, SHARP_FALL_MIN_DECISIONS = 0.15, 5
-
-
-class DashboardStats:
-    """`stats()` with the last result kept per process for `max_age` seconds (0 computes every time)."""
-
-    def __init__(self, max_age: float | None = None):
-        self.max_age = stats_cache_seconds() if max_age is None else max_age
-        self._lock = threading.Lock()
-        self._kept: tuple[float, dict] | None = None
-
-    def get(self, session: Session, principal: Principal, fresh: bool = False) -> dict:
-        """The figures, from the cache unless `fresh` or older than `max_age`; one thread computes at a time,
-        and the others waiting for it take its result."""
-        principal.require("stats")
-        asked = time.monotonic()
-        with self._lock:
-            if self._kept is not None and not fresh and asked - self._kept[0] < self.max_age:
-                return self._kept[1]
-            if self._kept is not None and self._kept[0] >= asked:
-                return self._kept[1]  # computed by another thread while this one waited
-            figures = {**stats(session), "max_age_seconds": self.max_age}
-            self._kept = (time.monotonic(), figures)
-            return figures
 
 
 def stats(session: Session) -> dict:

@@ -18,8 +18,8 @@ from triage.complaints import ComplaintService
 from triage.hoaxes import CatalogueMatcher
 from triage.jobs import JobService
 from triage.model import TriageModel
+from triage.report_cache import ReportCache
 from triage.service import SuggestionService
-from triage.stats import DashboardStats
 from triage.store.db import open_database
 
 
@@ -32,7 +32,7 @@ class Services:
     suggestions: SuggestionService
     complaints: ComplaintService
     jobs: JobService
-    stats: DashboardStats
+    reports: ReportCache
 
 
 def _access_logger() -> logging.Logger:
@@ -64,7 +64,7 @@ def create_app(settings: dict | None = None) -> Flask:
                                     catalogue=CatalogueMatcher(config.hoax_index_path()))
     app.extensions["triage"] = Services(engine, sessions, suggestions, ComplaintService(suggestions),
                                         JobService(sessions, lambda: fixed_model or suggestions.model_dir),
-                                        DashboardStats())
+                                        ReportCache())
     app.extensions["triage.access_log"] = _access_logger()
 
     from triage.web import admin, api, auth, errors

@@ -26,7 +26,7 @@ from flask import (
 )
 from markupsafe import Markup, escape
 
-from triage import audit, catalogue, deadlines, model_admin, recap, user_admin
+from triage import audit, catalogue, deadlines, model_admin, user_admin
 from triage.accounts import MIN_PASSWORD_LENGTH, PERMISSIONS, AccountError
 from triage.complaints import AWAITING, Conflict, NotFound
 from triage.config import hoax_index_path, max_text_chars, max_upload_bytes
@@ -36,13 +36,14 @@ from triage.service import InputError
 from triage.web import charts
 from triage.web.auth import current_principal
 from triage.web.common import (
-    agency_name,
     audit_csv_response,
     audit_filters,
     complaints_csv_response,
+    dashboard_figures,
     flag,
     list_filters,
     recap_csv_response,
+    recap_figures,
     services,
 )
 
@@ -378,8 +379,7 @@ def bulk_accept():
 @blueprint.get("/dasbor")
 def dashboard():
     user = current_principal()
-    with services().sessions() as db:
-        stats = services().stats.get(db, user, fresh=bool(flag(request.args, "baru")))
+    stats = dashboard_figures(user, fresh=bool(flag(request.args, "baru")))
     return render_template("dasbor.html", user=user, stats=stats, charts=charts.dashboard(stats),
                            status_names=STATUS_NAMES)
 
@@ -397,16 +397,13 @@ def _recap_args() -> dict:
 def period_recap():
     user = current_principal()
     args = _recap_args()
-    with services().sessions() as db:
-        report = recap.recap(db, user, args, agency_name)
+    report = recap_figures(user, args, fresh=bool(flag(request.args, "baru")))
     return render_template("rekap.html", user=user, report=report, args=args)
 
 
 @blueprint.get("/rekap/unduh")
 def recap_download():
-    user = current_principal()
-    with services().sessions() as db:
-        return recap_csv_response(recap.recap(db, user, _recap_args(), agency_name))
+    return recap_csv_response(recap_figures(current_principal(), _recap_args(), fresh=False))
 
 
 @blueprint.get("/audit")

@@ -12,20 +12,21 @@ import time
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from triage import audit, catalogue, changes, model_admin, recap, retention, user_admin
+from triage import audit, catalogue, changes, model_admin, retention, user_admin
 from triage.accounts import Principal, authenticate
 from triage.config import hoax_index_path
 from triage.hoaxes import CatalogueError, normalise_entry
 from triage.service import InputError
 from triage.store.db import ping
 from triage.web.common import (
-    agency_name,
     audit_csv_response,
     audit_filters,
     complaints_csv_response,
+    dashboard_figures,
     flag,
     list_filters,
     recap_csv_response,
+    recap_figures,
     services,
 )
 from triage.web.openapi import OPENAPI
@@ -313,18 +314,14 @@ def job_rejects(job_id: str):
 
 @blueprint.get("/api/v1/stats")
 def stats():
-    user = principal()
-    with services().sessions() as session:
-        return jsonify(services().stats.get(session, user, fresh=bool(flag(request.args, "fresh"))))
+    return jsonify(dashboard_figures(principal(), fresh=bool(flag(request.args, "fresh"))))
 
 
 @blueprint.get("/api/v1/stats/recap")
 def period_recap():
     """Complaints received in a period, per agency and in total, by where they stand (coordinator, auditor);
-    `format=csv` for a spreadsheet."""
-    user = principal()
-    with services().sessions() as session:
-        report = recap.recap(session, user, request.args, agency_name)
+    `format=csv` for a spreadsheet; reused like the dashboard's figures unless `fresh=true`."""
+    report = recap_figures(principal(), request.args, fresh=bool(flag(request.args, "fresh")))
     if request.args.get("format") == "csv":
         return recap_csv_response(report)
     return jsonify(report)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, stream_with_context
 from werkzeug.datastructures import MultiDict
 
-from triage import audit, recap
+from triage import audit, recap, stats
 from triage.accounts import Principal
 from triage.service import InputError
 
@@ -20,6 +20,20 @@ def services():
 def agency_name(code: str) -> str:
     """An agency's Indonesian name from the taxonomy (the code itself when unknown)."""
     return services().suggestions.taxonomy.name("agency", code)
+
+
+def dashboard_figures(user: Principal, fresh: bool) -> dict:
+    """The dashboard's figures, reused for `TRIAGE_STATS_CACHE_SECONDS` unless `fresh`."""
+    with services().sessions() as session:
+        return services().reports.get(user, "dashboard", lambda: stats.stats(session), fresh)
+
+
+def recap_figures(user: Principal, args: MultiDict | dict, fresh: bool) -> dict:
+    """The period recap for `received_from` / `received_to` in `args`, reused like the dashboard's figures."""
+    period = {name: args.get(name) for name in ("received_from", "received_to")}
+    with services().sessions() as session:
+        return services().reports.get(user, ("recap", *period.values()),
+                                      lambda: recap.recap(session, user, period, agency_name), fresh)
 
 
 def flag(args: MultiDict, name: str) -> bool | None:

@@ -266,10 +266,13 @@ OPENAPI = {
                        "received, awaiting_review, routed, resolved, routed_late, unrouted_overdue (against the SOP "
                        "routing deadline), responded_late, unanswered_overdue (the first follow-up against the response "
                        "deadline), handed_back (by the agency that did), reopened, median_hours_to_route, median_days_to_resolve (coordinator, auditor); a "
-                       "date alone in received_to includes that day; format=csv gives one row per agency, then TOTAL",
+                       "date alone in received_to includes that day; format=csv gives one row per agency, then TOTAL; "
+                       "reused per period like /api/v1/stats unless `fresh=true`",
             "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
-                           for n in ("received_from", "received_to", "format")],
-            "responses": {"200": {"description": "received_from, received_to, total, agencies (or text/csv)"},
+                           for n in ("received_from", "received_to", "format")]
+                          + [{"name": "fresh", "in": "query", "schema": {"type": "boolean"}}],
+            "responses": {"200": {"description": "received_from, received_to, computed_at, max_age_seconds, total, "
+                                                 "agencies (or text/csv)"},
                           **ERRORS}}},
         "/api/v1/complaints/{id}/similar": {"get": {
             "summary": "possible duplicates of a complaint (same reporter channel, similar text)",

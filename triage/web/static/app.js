@@ -68,11 +68,8 @@
       if (link) { window.location.assign(link.href); event.preventDefault(); }
       return;
     }
-    if (key === "r" && page === "dasbor") {
-      const recompute = document.querySelector("[data-recompute]");
-      if (recompute) { window.location.assign(recompute.href); event.preventDefault(); }
-      return;
-    }
+    const recompute = key === "r" && document.querySelector("[data-recompute]");
+    if (recompute) { window.location.assign(recompute.href); event.preventDefault(); return; }
     if (page === "antrean") {
       if (key === "j") select(current + 1);
       else if (key === "k") select(current - 1);
