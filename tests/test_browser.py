@@ -261,6 +261,24 @@ def test_agency_user_sees_only_its_queue_and_cannot_open_others_by_url(page, ser
     assert response.status == 403
 
 
+def test_typing_a_complaint_number_in_the_search_opens_it(page, browser, service):
+    """A reporter calls with their number: the officer types it after `/` and lands on the complaint, whatever the
+    queue's status filter; a liaison who may not see it stays on the (empty) list."""
+    routed = service.ids["road-1"]  # routed to PUPR, so not in the coordinator's default queue
+    login(page, service, "koordinator")
+    page.keyboard.press("/")
+    page.keyboard.type(f"#{routed}")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/pengaduan/{routed}")
+    liaison = browser.new_page()
+    login(liaison, service, "dlh")
+    liaison.fill("input[data-search]", f"#{routed}")
+    liaison.keyboard.press("Enter")
+    liaison.wait_for_url("**/antrean?*")
+    assert f"#{routed}" not in [t.strip() for t in liaison.locator("tr[data-row] a").all_inner_texts()]
+    liaison.close()
+
+
 def test_confirmed_hoax_joins_the_catalogue_and_is_recognised_next_time(page, service):
     """After the verdict (test above), the coordinator catalogues the claim; a later variant of the message is
     matched, flagged for verification, and its page links the debunk."""

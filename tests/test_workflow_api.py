@@ -662,3 +662,17 @@ def test_period_recap_counts_where_complaints_stand(service):
     assert service.call("GET", query, service.tokens["dlh"])[0] == 403
     status, body = service.call("GET", "/api/v1/stats/recap?received_from=kemarin", admin)
     assert (status, body["error"]["code"]) == (422, "invalid_received_from")
+
+
+def test_search_finds_a_complaint_by_its_number_or_tracking_id(service):
+    _, created = ingest(service, "LAPOR-2025-004711", ROAD)
+    number = created["id"]
+    coordinator = service.tokens["koordinator"]
+    for q in ("LAPOR-2025-004711", f"%23{number}", str(number)):
+        status, body = service.call("GET", f"/api/v1/complaints?q={q}", coordinator)
+        assert status == 200 and number in [c["id"] for c in body["items"]], q
+    status, body = service.call("GET", "/api/v1/complaints?q=LAPOR-2025-00471", coordinator)
+    assert number not in [c["id"] for c in body["items"]], "a tracking id matches whole, not as a prefix"
+    assert created["suggestion"]["agency_top"][0]["code"] != "DLH"
+    _, body = service.call("GET", "/api/v1/complaints?q=LAPOR-2025-004711", service.tokens["dlh"])
+    assert body["items"] == [], "an agency liaison finds only what it may see"

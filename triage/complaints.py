@@ -97,6 +97,20 @@ def _visible_to(principal: Principal):
                     or_(Complaint.returned_by.is_(None), Complaint.returned_by != principal.agency)))
 
 
+def _number(q: str) -> int | None:
+    """The complaint number in a search such as `#123` or `123`, else None."""
+    digits = q.strip().removeprefix("#")
+    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+
+
+def _search(q: str):
+    """SQL condition for a search box: the masked text contains `q`, or `q` is the complaint's number (`#123`) or
+    its external id (the tracking number the reporter was given)."""
+    matches = [func.lower(Complaint.text_masked).contains(q.lower(), autoescape=True), Complaint.external_id == q.strip()]
+    number = _number(q)
+    return or_(*matches, Complaint.id == number) if number is not None else or_(*matches)
+
+
 def _overdue(complaint: Complaint, now: datetime) -> bool:
     return complaint.status not in CLOSED and complaint.due_at is not None and complaint.due_at < now
 
@@ -312,7 +326,7 @@ class ComplaintService:
         if filters.get("district"):
             query = query.where(Complaint.district == filters["district"])
         if filters.get("q"):
-            query = query.where(func.lower(Complaint.text_masked).contains(filters["q"].lower(), autoescape=True))
+            query = query.where(_search(filters["q"]))
         if filters.get("flagged") is not None:
             query = query.where(Complaint.flagged.is_(filters["flagged"]))
         if filters.get("responded") is not None:
@@ -443,6 +457,16 @@ class ComplaintService:
             if not own:
                 raise Forbidden(f"complaint {complaint_id} belongs to another agency")
         return complaint
+
+    def find(self, session: Session, principal: Principal, q: str) -> int | None:
+        """The id of the one complaint `q` names, by number (`#123`) or exact external id, when `principal` may see
+        it; None otherwise (a plain search then lists matches)."""
+        principal.require("read")
+        q = q.strip()
+        named = Complaint.external_id == q
+        if q.startswith("#") and _number(q) is not None:
+            named = Complaint.id == _number(q)
+        return session.scalar(select(Complaint.id).where(named, _visible_to(principal)))
 
     def detail(self, session: Session, principal: Principal, complaint_id: int, identity: bool = False) -> dict:
         """The complaint with its suggestion history, decisions, resolutions and (for auditors and

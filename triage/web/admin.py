@@ -177,6 +177,9 @@ def queue():
     filters = list_filters(request.args, default_limit=50)
     filters["status"] = args["status"]
     with services().sessions() as db:
+        named = services().complaints.find(db, user, filters["q"]) if filters.get("q") else None
+        if named is not None:  # a complaint's number or tracking id: open it, whatever the status filter
+            return redirect(url_for("admin.detail", complaint_id=named))
         page = services().complaints.list(db, user, filters)
     return render_template("antrean.html", user=user, page=page, args=args, status_names=STATUS_NAMES,
                            agencies=_choices("agency"), categories=_choices("category"),
