@@ -10,13 +10,15 @@ import csv
 import io
 import json
 import shutil
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from http_service import Service, set_password, triage
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, select, update
 
+from triage.deadlines import LOCAL
 from triage.store.tables import AuditEvent, Complaint, Decision, Resolution
 
 CHROMIUM = "/usr/bin/chromium"
@@ -431,6 +433,24 @@ def test_queue_downloads_what_it_shows_as_csv(page, service):
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"), newline="")))
     assert shown and {int(r["id"]) for r in rows} == shown, "the file holds the queue as filtered on the page"
     assert {r["agency"] or r["suggested_agency"] for r in rows} == {"DLH"}
+
+
+def test_queue_marks_deadlines_falling_today_and_tomorrow(page, service):
+    """Liaisons are reprimanded for missed SOP deadlines: the queue says which fall today or tomorrow."""
+    today = datetime.now(LOCAL).date()
+    marked = {}
+    for key, text, day in (("due-today", "Got tersumbat di depan SD, air meluap ke jalan tiap hujan", today),
+                           ("due-tomorrow", "Pohon tumbang menutup trotoar di dekat halte sejak kemarin",
+                            today + timedelta(days=1))):
+        status, body = service.call("POST", "/api/v1/complaints", service.token, {"external_id": key, "text": text})
+        assert status == 201
+        end_of_day = datetime.combine(day, time(23, 59, 59), tzinfo=LOCAL).astimezone(UTC).replace(tzinfo=None)
+        with service.engine.begin() as connection:
+            connection.execute(update(Complaint).where(Complaint.id == body["id"]).values(due_at=end_of_day))
+        marked[body["id"]] = "hari ini" if day == today else "besok"
+    login(page, service, "koordinator")
+    for complaint_id, label in marked.items():
+        assert page.inner_text(f"tr[data-id='{complaint_id}'] .lencana.dekat") == label
 
 
 def test_auditor_reads_the_period_recap(page, service):

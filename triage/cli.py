@@ -425,7 +425,7 @@ def audit_trail(action, username, complaint_id, since, until, limit, as_csv) -> 
 @click.option("--agency", help="agency code (decided, else suggested)")
 @click.option("--category", help="category code (decided, else suggested)")
 @click.option("--district")
-@click.option("--search", "q", help="words in the (masked) text")
+@click.option("--search", "q", help="words in the (masked) text, or a complaint number (#123) or external id")
 @click.option("--flagged/--not-flagged", default=None, help="only flagged (or only unflagged) as misinformation")
 @click.option("--overdue/--on-time", default=None, help="only past (or within) the routing deadline")
 @click.option("--received-from", help="date or date-time (Asia/Jakarta unless a zone is given)")

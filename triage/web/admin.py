@@ -122,6 +122,15 @@ def wib(iso: str | None) -> str:
     return f"{moment:%d %b %Y %H.%M} WIB"
 
 
+@blueprint.app_template_filter("due_soon")
+def due_soon(iso: str | None) -> str:
+    """'hari ini' or 'besok' when a deadline falls today or tomorrow (Asia/Jakarta), else ''."""
+    if not iso:
+        return ""
+    days = (datetime.fromisoformat(iso).astimezone(deadlines.LOCAL).date() - datetime.now(deadlines.LOCAL).date()).days
+    return {0: "hari ini", 1: "besok"}.get(days, "")
+
+
 @blueprint.app_template_filter("age")
 def age(iso: str | None) -> str:
     if not iso:
