@@ -463,9 +463,8 @@ class ComplaintService:
         it; None otherwise (a plain search then lists matches)."""
         principal.require("read")
         q = q.strip()
-        named = Complaint.external_id == q
-        if q.startswith("#") and _number(q) is not None:
-            named = Complaint.id == _number(q)
+        number = _number(q) if q.startswith("#") else None
+        named = Complaint.external_id == q if number is None else Complaint.id == number
         return session.scalar(select(Complaint.id).where(named, _visible_to(principal)))
 
     def detail(self, session: Session, principal: Principal, complaint_id: int, identity: bool = False) -> dict:
