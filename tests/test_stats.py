@@ -2,11 +2,13 @@
 and are recomputed at once when asked."""
 
 import json
+import threading
+import time
 
 import pytest
 from test_cli import run
 
-from triage.accounts import Forbidden, add_user
+from triage.accounts import Forbidden, Principal, add_user
 from triage.complaints import ComplaintService
 from triage.recap import recap
 from triage.report_cache import ReportCache
@@ -85,3 +87,22 @@ def test_cli_prints_the_figures_computed_now(world, database_url):
     figures = json.loads(result.stdout)
     assert figures["total"] == 1 and figures["by_status"] == {"pending_review": 1}
     assert {"weekly_by_agency", "model_versions", "computed_at"} <= set(figures)
+
+
+def test_a_request_that_waited_for_another_computation_takes_its_result():
+    """Two workers' threads asking at once (even for fresh figures) compute once: the second waits for the first."""
+    cache, started, calls = ReportCache(max_age=0), threading.Event(), []
+    coordinator = Principal(None, "koordinator", "coordinator", None)
+
+    def slow() -> dict:
+        calls.append(1)
+        started.set()
+        time.sleep(0.3)
+        return {"n": len(calls)}
+
+    first = threading.Thread(target=cache.get, args=(coordinator, "dashboard", slow))
+    first.start()
+    assert started.wait(5)
+    second = cache.get(coordinator, "dashboard", slow, fresh=True)  # asked while the first was computing
+    first.join()
+    assert len(calls) == 1 and second["n"] == 1
