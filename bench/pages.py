@@ -68,6 +68,8 @@ def fill(url: str, rows: int, model: TriageModel) -> None:
                            "created_at": received, "routed_at": received if decided else None,
                            "resolved_at": received if status == "resolved" else None,
                            "due_at": None if status == "resolved" else deadlines.routing_due(received),
+                           "routing_due_at": deadlines.routing_due(received),
+                           "response_due_at": deadlines.response_due(received, received) if decided else None,
                            "category": top_c if decided else None, "agency": agency,
                            "misinformation": False if decided else None, "suggested_agency": top_a,
                            "suggested_category": top_c, "flagged": bool(s["misinformation"]["flag"]), "revision": int(decided)})

@@ -271,12 +271,13 @@ class ComplaintService:
         flag = bool(suggestion["misinformation"]["flag"])
         top_agency = suggestion.get("agency_top", [{}])[0]
         top_category = suggestion.get("category_top", [{}])[0]
+        routing_due = deadlines.routing_due(item["received_at"])
         return Complaint(
             external_id=item["external_id"], channel=item["channel"], district=item["district"],
             text_masked=mask_pii(item["text"]).strip(), text_original=item["text"], reporter=item["reporter"],
             reporter_confidential=item["reporter_confidential"],
             status="needs_verification" if flag else "pending_review", received_at=item["received_at"],
-            created_at=utcnow(), due_at=deadlines.routing_due(item["received_at"]), flagged=flag,
+            created_at=utcnow(), due_at=routing_due, routing_due_at=routing_due, flagged=flag,
             suggested_agency=top_agency.get("code"), suggested_category=top_category.get("code"), revision=0)
 
     @staticmethod
@@ -544,10 +545,11 @@ class ComplaintService:
             now = utcnow()
             latest = self._latest(session, complaint_id)
             top = [c["code"] for c in (latest.agency_top if latest else [])]
+            response_due = deadlines.response_due(now, complaint.received_at)
             self._update_at_revision(session, session_factory, complaint_id, expected, category=category,
                                      agency=agency, misinformation=misinformation, status="routed", routed_at=now,
-                                     returned_by=None, responded_at=None,
-                                     due_at=deadlines.response_due(now, complaint.received_at))
+                                     returned_by=None, responded_at=None, due_at=response_due,
+                                     response_due_at=response_due)
             decision = Decision(complaint_id=complaint_id, user_id=principal.id,
                                 suggestion_id=latest.id if latest else None, decided_at=now, category=category,
                                 agency=agency, misinformation=misinformation, matched_top1=bool(top) and top[0] == agency,
@@ -572,7 +574,7 @@ class ComplaintService:
             now = utcnow()
             self._update_at_revision(session, session_factory, complaint_id, expected, status="pending_review",
                                      category=None, agency=None, misinformation=None, routed_at=None,
-                                     responded_at=None, due_at=deadlines.routing_due(now),
+                                     response_due_at=None, responded_at=None, due_at=deadlines.routing_due(now),
                                      returned_by=principal.agency)
             session.add(RoutingReturn(complaint_id=complaint_id, user_id=principal.id, returned_at=now,
                                       agency=principal.agency, reason=reason, revision=expected + 1))
@@ -680,7 +682,8 @@ class ComplaintService:
             was, due = complaint.duplicate_of, deadlines.routing_due(utcnow())
             self._update_at_revision(session, session_factory, complaint_id, expected, status="pending_review",
                                      duplicate_of=None, merged_at=None, category=None, agency=None,
-                                     misinformation=None, routed_at=None, responded_at=None, due_at=due)
+                                     misinformation=None, routed_at=None, response_due_at=None, responded_at=None,
+                                     due_at=due)
             _audit(session, principal, "complaint.unmerged", complaint_id, was=was, revision=expected + 1)
         return {"id": complaint_id, "status": "pending_review", "revision": expected + 1, "due_at": iso(due)}
 

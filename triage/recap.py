@@ -8,6 +8,9 @@ A complaint counts for its decided agency, else the suggested one (as on the das
 complaints an agency handed back as outside its authority, under the agency that did so; `reopened` counts the
 complaints reopened after a resolution their reporter objected to; `duplicate` the reports closed as repeating
 another complaint (they stay in `received`: each is a citizen who reported).
+
+Deadlines are the ones stored with each complaint when it was received and routed (`routing_due_at`,
+`response_due_at`), so a later change of the SOP settings does not rewrite past periods.
 """
 
 from __future__ import annotations
@@ -16,12 +19,11 @@ import statistics
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, and_, case, cast, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
-from triage import deadlines
 from triage.accounts import Principal
 from triage.spreadsheet import csv_chunks
 from triage.store.tables import Complaint, RoutingReturn, utcnow
@@ -31,19 +33,9 @@ AWAITING = ("pending_review", "needs_verification")
 CSV_COLUMNS = ("agency", "agency_name", "received", "awaiting_review", "routed", "resolved", "duplicate", "routed_late",
                "unrouted_overdue", "responded_late", "unanswered_overdue", "handed_back", "reopened", "median_hours_to_route",
                "median_days_to_resolve")
-
-
-class _Row(NamedTuple):
-    """One complaint's times and its deadlines, computed once for the total and its agency's row."""
-
-    status: str
-    received: datetime
-    routed: datetime | None
-    responded: datetime | None
-    resolved: datetime | None
-    reopened: datetime | None
-    routing_due: datetime
-    response_due: datetime | None
+# the columns of `_counts`, in its order
+COUNTED = ("received", "awaiting_review", "routed", "resolved", "duplicate", "routed_late", "unrouted_overdue",
+           "responded_late", "unanswered_overdue", "reopened")
 
 
 @dataclass
@@ -57,65 +49,79 @@ class _Tally:
     unrouted_overdue: int = 0
     responded_late: int = 0
     unanswered_overdue: int = 0
-    handed_back: int = 0
     reopened: int = 0
+    handed_back: int = 0
     hours_to_route: list[float] = field(default_factory=list)
     days_to_resolve: list[float] = field(default_factory=list)
 
-    def add(self, row: _Row, now: datetime) -> None:
-        """One complaint, measured against its routing deadline (from receipt) and, once routed, the agency's
-        response deadline (from the latest routing)."""
-        self.received += 1
-        if row.status in AWAITING:
-            self.awaiting_review += 1
-            self.unrouted_overdue += row.routing_due < now
-        else:
-            setattr(self, row.status, getattr(self, row.status) + 1)
-        if row.routed:
-            self.routed_late += row.routed > row.routing_due
-            self.hours_to_route.append((row.routed - row.received).total_seconds() / 3600)
-            if row.responded:
-                self.responded_late += row.responded > row.response_due
-            elif row.status == "routed":
-                self.unanswered_overdue += row.response_due < now
-        self.reopened += row.reopened is not None
-        if row.resolved:
-            self.days_to_resolve.append((row.resolved - row.received).total_seconds() / 86400)
+    def add_counts(self, counts: dict[str, int]) -> None:
+        for name, count in counts.items():
+            setattr(self, name, getattr(self, name) + count)
 
     def view(self) -> dict:
         def median(values: list[float]) -> float | None:
             return round(statistics.median(values), 1) if values else None
 
-        return {"received": self.received, "awaiting_review": self.awaiting_review, "routed": self.routed,
-                "resolved": self.resolved, "duplicate": self.duplicate, "routed_late": self.routed_late, "unrouted_overdue": self.unrouted_overdue,
-                "responded_late": self.responded_late, "unanswered_overdue": self.unanswered_overdue,
-                "handed_back": self.handed_back, "reopened": self.reopened, "median_hours_to_route": median(self.hours_to_route),
+        return {**{name: getattr(self, name) for name in CSV_COLUMNS[2:-2]},
+                "median_hours_to_route": median(self.hours_to_route),
                 "median_days_to_resolve": median(self.days_to_resolve)}
+
+
+def _number(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+def _counts(agency: ColumnElement[str], now: datetime):
+    """Per agency, the complaints by where they stand and against their stored SOP deadlines: routing from receipt,
+    and, once routed, the agency's response from the latest routing."""
+    c = Complaint
+    return select(agency, func.count(), _number(c.status.in_(AWAITING)), _number(c.status == "routed"),
+                  _number(c.status == "resolved"), _number(c.status == "duplicate"),
+                  _number(c.routed_at > c.routing_due_at),
+                  _number(and_(c.status.in_(AWAITING), c.routing_due_at < now)),
+                  _number(c.responded_at > c.response_due_at),
+                  _number(and_(c.status == "routed", c.responded_at.is_(None), c.response_due_at < now)),
+                  func.count(c.reopened_at)).group_by(agency)
+
+
+def _hours(dialect: str, later, earlier) -> ColumnElement[float]:
+    if dialect == "sqlite":
+        return (func.julianday(later, type_=Float) - func.julianday(earlier, type_=Float)) * 24
+    return cast(func.extract("epoch", later - earlier), Float) / 3600
 
 
 def recap(session: Session, principal: Principal, filters: dict,
           agency_name: Callable[[str], str] = lambda code: code) -> dict:
     """Totals and one row per agency (most complaints first) for complaints received from `received_from` to
-    `received_to` (dates or date-times; a date alone in `received_to` includes that day; either may be open)."""
+    `received_to` (dates or date-times; a date alone in `received_to` includes that day; either may be open).
+
+    Counted in SQL; only the times behind the two medians are read, one number each."""
     principal.require("stats")
     start = parse_time(filters.get("received_from"), "received_from")
     end = parse_time(filters.get("received_to"), "received_to", end_of_day=True)
-    agency = func.coalesce(Complaint.agency, Complaint.suggested_agency)
-    query = select(agency, Complaint.status, Complaint.received_at, Complaint.routed_at, Complaint.responded_at,
-                   Complaint.resolved_at, Complaint.reopened_at)
-    handed_back = select(RoutingReturn.agency, func.count()).join(Complaint).group_by(RoutingReturn.agency)
-    if start:
-        query, handed_back = (q.where(Complaint.received_at >= start) for q in (query, handed_back))
-    if end:
-        query, handed_back = (q.where(Complaint.received_at < end) for q in (query, handed_back))
-    now, total, per_agency, sop = utcnow(), _Tally(), {}, deadlines.Sop.from_settings()
-    # deadlines are computed from the stored times: a complaint's due_at only holds the current one
-    for code, status, received, routed, responded, resolved, reopened in session.execute(
-            query.execution_options(yield_per=5000)):
-        row = _Row(status, received, routed, responded, resolved, reopened, sop.routing_due(received),
-                   sop.response_due(routed, received) if routed else None)
-        total.add(row, now)
-        per_agency.setdefault(code or "", _Tally()).add(row, now)
+    period = ([Complaint.received_at >= start] if start else []) + ([Complaint.received_at < end] if end else [])
+    agency = func.coalesce(Complaint.agency, Complaint.suggested_agency, "")
+    now, total, per_agency = utcnow(), _Tally(), {}
+    # each statement may see a newer snapshot (PostgreSQL): an agency can first appear in any of them
+    for code, *counts in session.execute(_counts(agency, now).where(*period)):
+        named = dict(zip(COUNTED, (int(n or 0) for n in counts)))
+        total.add_counts(named)
+        per_agency.setdefault(code, _Tally()).add_counts(named)
+    dialect = session.get_bind().dialect.name
+    durations = (select(agency, _hours(dialect, Complaint.routed_at, Complaint.received_at),
+                        _hours(dialect, Complaint.resolved_at, Complaint.received_at) / 24)
+                 .where(*period, or_(Complaint.routed_at.is_not(None), Complaint.resolved_at.is_not(None))))
+    # through the connection: the ORM's row handling would cost more than the query
+    for code, to_route, to_resolve in session.connection().execute(durations.execution_options(yield_per=20000)):
+        tally = per_agency.setdefault(code, _Tally())
+        if to_route is not None:
+            tally.hours_to_route.append(to_route)
+            total.hours_to_route.append(to_route)
+        if to_resolve is not None:
+            tally.days_to_resolve.append(to_resolve)
+            total.days_to_resolve.append(to_resolve)
+    handed_back = (select(RoutingReturn.agency, func.count()).join(Complaint).where(*period)
+                   .group_by(RoutingReturn.agency))
     for code, count in session.execute(handed_back):
         total.handed_back += count
         per_agency.setdefault(code, _Tally()).handed_back += count

@@ -86,6 +86,10 @@ class Complaint(Base):
     responded_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The latest time a coordinator reopened it after a resolution the reporter objected to.
     reopened_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # SOP deadlines kept for the period recap, which counts them in SQL: routing from receipt (set at intake), the
+    # agency's response from the current routing (set with `routed_at`, cleared with it).
+    routing_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    response_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     # A duplicate report ("laporan ganda") closed into the complaint it repeats, and when. No foreign key: the
     # service checks the id, complaints are never deleted, and `triage db copy` inserts rows in id order.
     duplicate_of: Mapped[int | None] = mapped_column(Integer, index=True)
