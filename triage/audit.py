@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from triage.accounts import Principal
-from triage.service import InputError
+from triage.service import InputError, whole_number_text
 from triage.spreadsheet import csv_chunks
 from triage.store.tables import AuditEvent, User
 from triage.times import iso, parse_time
@@ -34,10 +34,9 @@ def _filtered(filters: dict):
     if filters.get("user"):
         query = query.where(User.username == filters["user"])
     if filters.get("complaint_id") not in (None, ""):
-        value = str(filters["complaint_id"])
-        if not value.isdigit():
-            raise InputError("invalid_complaint_id", "complaint_id must be a positive integer")
-        query = query.where(AuditEvent.complaint_id == int(value))
+        number = whole_number_text(str(filters["complaint_id"]), "invalid_complaint_id",
+                                   "complaint_id must be a complaint number")
+        query = query.where(AuditEvent.complaint_id == number)
     if filters.get("since"):
         query = query.where(AuditEvent.at >= parse_time(filters["since"], "since"))
     if filters.get("until"):
@@ -58,10 +57,8 @@ def list_events(session: Session, principal: Principal, filters: dict) -> dict:
         raise InputError("invalid_limit", f"limit must be between 1 and {MAX_LIMIT}")
     query = _filtered(filters)
     if filters.get("cursor"):
-        cursor = str(filters["cursor"])
-        if not cursor.isdigit():
-            raise InputError("invalid_cursor", "cursor is not one this API returned")
-        query = query.where(AuditEvent.id < int(cursor))
+        cursor = whole_number_text(str(filters["cursor"]), "invalid_cursor", "cursor is not one this API returned")
+        query = query.where(AuditEvent.id < cursor)
     rows = session.execute(query.order_by(AuditEvent.id.desc()).limit(limit + 1)).all()
     page, more = rows[:limit], len(rows) > limit
     return {"items": [event_view(event, name) for event, name in page],

@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 from triage.accounts import Principal
 from triage.complaints import NotFound
 from triage.hoaxes import HoaxIndex, entry_text, normalise_entry
-from triage.service import InputError
+from triage.service import InputError, whole_number
 from triage.store.tables import AuditEvent, Complaint, Decision, Hoax, utcnow
 from triage.text import normalise
 
 BATCH = 5000
+MAX_LIST = 10_000  # entries in one listing (the command line allows as many)
 
 
 def fingerprint(entry: dict) -> str:
@@ -86,10 +87,13 @@ def list_entries(session: Session, principal: Principal | None, q: str | None = 
     `principal` None is the operator at the command line."""
     if principal is not None:
         principal.require("stats")
+    whole_number(limit, "invalid_limit", f"limit must be from 1 to {MAX_LIST}", 1, MAX_LIST)
+    whole_number(offset, "invalid_offset", "offset must be a whole number")
     query = select(Hoax)
     if q:
         like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(Hoax.title).like(like), func.lower(Hoax.claim).like(like)))
+        # typed as the columns, so the pattern is bound as they are (without NUL)
+        query = query.where(or_(*(func.lower(c, type_=c.type).like(like) for c in (Hoax.title, Hoax.claim))))
     if verdict:
         query = query.where(Hoax.verdict == verdict)
     total = session.scalar(select(func.count()).select_from(query.subquery()))

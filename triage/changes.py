@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from triage.accounts import Principal
-from triage.service import InputError
+from triage.service import INT_MAX, whole_number
 from triage.store.tables import AuditEvent, Complaint, FollowUp, Resolution, utcnow
 from triage.times import iso
 
@@ -31,10 +31,9 @@ SETTLE = timedelta(seconds=5)
 def list_changes(session: Session, principal: Principal, after: object = 0, limit: object = 100) -> dict:
     """Changes with an id above `after`, oldest first, and `next_after` to ask for the following ones."""
     principal.require("changes")
-    for name, value, low, high in (("after", after, 0, None), ("limit", limit, 1, MAX_LIMIT)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < low or (high and value > high):
-            raise InputError(f"invalid_{name}", f"{name} must be a whole number from {low}"
-                                                + (f" to {high}" if high else ""))
+    for name, value, high in (("after", after, INT_MAX), ("limit", limit, MAX_LIMIT)):
+        low = 1 if name == "limit" else 0
+        whole_number(value, f"invalid_{name}", f"{name} must be a whole number from {low} to {high}", low, high)
     rows = session.execute(select(AuditEvent, Complaint.external_id)
                            .join(Complaint, Complaint.id == AuditEvent.complaint_id)
                            .where(AuditEvent.id > after, AuditEvent.action.in_(list(KINDS)),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from triage import deadlines
 from triage.accounts import Forbidden, Principal
 from triage.audit import event_view
-from triage.service import InputError, SuggestionService
+from triage.service import InputError, SuggestionService, whole_number
 from triage.similar import rank_similar
 from triage.spreadsheet import csv_chunks
 from triage.store.tables import (
@@ -75,9 +75,11 @@ def _reason_and_revision(payload: object) -> tuple[str, int]:
     reason, expected = payload.get("reason"), payload.get("expected_revision")
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
         raise InputError("invalid_reason", f"'reason' must say why, in 1-{MAX_REASON} characters")
-    if not isinstance(expected, int) or isinstance(expected, bool):
-        raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
-    return reason.strip(), expected
+    return reason.strip(), _revision(expected)
+
+
+def _revision(expected: object) -> int:
+    return whole_number(expected, "invalid_expected_revision", "'expected_revision' (integer) is required")
 
 
 def _audit(session: Session, principal: Principal | None, action: str, complaint_id: int | None, **detail) -> None:
@@ -100,13 +102,14 @@ def _visible_to(principal: Principal):
 def _number(q: str) -> int | None:
     """The complaint number in a search such as `#123` or `123`, else None."""
     digits = q.strip().removeprefix("#")
-    return int(digits) if digits.isdigit() and len(digits) <= 9 else None
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
 
 
 def _search(q: str):
     """SQL condition for a search box: the masked text contains `q`, or `q` is the complaint's number (`#123`) or
     its external id (the tracking number the reporter was given)."""
-    matches = [func.lower(Complaint.text_masked).contains(q.lower(), autoescape=True), Complaint.external_id == q.strip()]
+    lowered = func.lower(Complaint.text_masked, type_=Complaint.text_masked.type)  # the pattern bound as the column
+    matches = [lowered.contains(q.lower(), autoescape=True), Complaint.external_id == q.strip()]
     number = _number(q)
     return or_(*matches, Complaint.id == number) if number is not None else or_(*matches)
 
@@ -530,12 +533,11 @@ class ComplaintService:
             raise InputError("invalid_misinformation", "'misinformation' must be true or false")
         if note is not None and not isinstance(note, str):
             raise InputError("invalid_note", "'note' must be a string")
-        if not isinstance(expected, int) or isinstance(expected, bool):
-            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        expected = _revision(expected)
         hoax_id = payload.get("hoax_id")
-        if hoax_id is not None and (not misinformation or not isinstance(hoax_id, int) or isinstance(hoax_id, bool)):
-            raise InputError("invalid_hoax_id", "'hoax_id' (integer) links a confirmed hoax (misinformation true) "
-                                                "to a catalogue entry")
+        if hoax_id is not None:
+            whole_number(hoax_id if misinformation else None, "invalid_hoax_id",
+                         "'hoax_id' (integer) links a confirmed hoax (misinformation true) to a catalogue entry")
         with session_factory.begin() as session:
             if hoax_id is not None and session.get(Hoax, hoax_id) is None:
                 raise InputError("invalid_hoax_id", f"catalogue entry {hoax_id} not found")
@@ -639,10 +641,9 @@ class ComplaintService:
         if not isinstance(payload, dict):
             raise InputError("invalid_body", "body must be a JSON object")
         into, expected = payload.get("into"), payload.get("expected_revision")
-        if not isinstance(into, int) or isinstance(into, bool) or into == complaint_id:
+        if whole_number(into, "invalid_into", "'into' must be the id of another complaint") == complaint_id:
             raise InputError("invalid_into", "'into' must be the id of another complaint")
-        if not isinstance(expected, int) or isinstance(expected, bool):
-            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        expected = _revision(expected)
         with session_factory.begin() as session:
             # both rows locked, in id order: two crossing merges (A into B, B into A) must not both pass the checks
             session.execute(select(Complaint.id).where(Complaint.id.in_([complaint_id, into]))
@@ -672,9 +673,7 @@ class ComplaintService:
     def unmerge(self, session_factory, principal: Principal, complaint_id: int, payload: object) -> dict:
         """Undo a merge made in error: the complaint waits for routing again, with a fresh routing deadline."""
         principal.require("merge")
-        expected = payload.get("expected_revision") if isinstance(payload, dict) else None
-        if not isinstance(expected, int) or isinstance(expected, bool):
-            raise InputError("invalid_expected_revision", "'expected_revision' (integer) is required")
+        expected = _revision(payload.get("expected_revision") if isinstance(payload, dict) else None)
         with session_factory.begin() as session:
             complaint = self._get_visible(session, principal, complaint_id)
             if complaint.status != "duplicate":
@@ -828,9 +827,10 @@ def _export_row(c: Complaint, latest: Suggestion | None, now: datetime) -> tuple
 
 
 def _bulk_arguments(ids: object, threshold: object) -> tuple[list[int], float]:
-    if not isinstance(ids, list) or not 1 <= len(ids) <= MAX_BULK or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in ids):
-        raise InputError("invalid_ids", f"'ids' must be a list of 1 to {MAX_BULK} complaint ids")
+    message = f"'ids' must be a list of 1 to {MAX_BULK} complaint ids"
+    if not isinstance(ids, list) or not 1 <= len(ids) <= MAX_BULK:
+        raise InputError("invalid_ids", message)
+    ids = [whole_number(i, "invalid_ids", message) for i in ids]
     if not isinstance(threshold, int | float) or isinstance(threshold, bool) or not 0 <= threshold <= 1:
         raise InputError("invalid_threshold", "'threshold' must be a number from 0 to 1")
     return list(dict.fromkeys(ids)), float(threshold)

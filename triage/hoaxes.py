@@ -55,24 +55,30 @@ class Match:
         return {"id": self.entry_id, "similarity": self.similarity, "title": self.title, "url": self.url}
 
 
-def _pick(row: dict, field: str) -> str:
+def _pick(row: dict, field: str, where: str) -> str | list:
+    """The first non-empty alias of `field` as text (tags may also be a list)."""
     for name in ALIASES[field]:
         value = row.get(name)
-        if value not in (None, ""):
-            return value if isinstance(value, list) else str(value).strip()
+        if value in (None, ""):
+            continue
+        if isinstance(value, list) and field == "tags":
+            return value
+        if isinstance(value, list | dict):
+            raise CatalogueError(f"{where}: {name} must be text")
+        return str(value).strip()
     return ""
 
 
 def normalise_entry(row: dict, where: str) -> dict:
     """One catalogue entry from a CSV/JSONL row: title, claim, verdict (hoax/valid/other), url, date, tags."""
-    claim, title = _pick(row, "claim"), _pick(row, "title")
+    claim, title = _pick(row, "claim", where), _pick(row, "title", where)
     if not claim and not title:
         raise CatalogueError(f"{where}: no claim text (columns {', '.join(ALIASES['claim'])}) and no title")
-    verdict = _pick(row, "verdict").lower() or "hoax"
-    tags = _pick(row, "tags")
+    verdict = _pick(row, "verdict", where).lower() or "hoax"
+    tags = _pick(row, "tags", where)
     tags = [str(t).strip() for t in (tags if isinstance(tags, list) else tags.split(",")) if str(t).strip()]
     return {"title": title[:500], "claim": claim, "verdict": HOAX_VERDICTS.get(verdict, verdict)[:40],
-            "url": _pick(row, "url")[:1000], "date": _pick(row, "date")[:40], "tags": tags}
+            "url": _pick(row, "url", where)[:1000], "date": _pick(row, "date", where)[:40], "tags": tags}
 
 
 def read_catalogue(path: str | Path) -> list[dict]:

@@ -25,6 +25,24 @@ class InputError(Exception):
         self.message = message
 
 
+INT_MAX = 2**31 - 1  # ids, revisions and cursors are INTEGER columns (32 bits on PostgreSQL)
+
+
+def whole_number(value: object, code: str, message: str, low: int = 0, high: int = INT_MAX) -> int:
+    """`value` when it is an integer (not a boolean) from `low` to `high`, else InputError(code, message)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InputError(code, message)
+    return value
+
+
+def whole_number_text(text: str, code: str, message: str, low: int = 0, high: int = INT_MAX) -> int:
+    """A query-string or form value of ASCII digits (not "²" or "５", which Python's `isdigit` also accepts) read
+    as `whole_number`."""
+    digits = text.strip()
+    number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 10 else None
+    return whole_number(number, code, message, low, high)
+
+
 class TextTooLong(InputError):
     def __init__(self, length: int, limit: int):
         super().__init__("text_too_long", f"text has {length} characters; the limit is {limit}")

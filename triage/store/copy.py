@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, Integer, String, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, Integer, String, TypeDecorator, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
 from triage.store.db import open_database
@@ -61,7 +61,8 @@ def _counts(connection: Connection) -> dict[str, int]:
 
 def _check_lengths(table, rows: list[dict]) -> None:
     """Refuse a value longer than its column allows (SQLite never enforced the limits; PostgreSQL does)."""
-    limits = {c.name: c.type.length for c in table.columns if isinstance(c.type, String) and c.type.length}
+    types = {c.name: c.type.impl if isinstance(c.type, TypeDecorator) else c.type for c in table.columns}
+    limits = {name: kind.length for name, kind in types.items() if isinstance(kind, String) and kind.length}
     for row in rows:
         for name, limit in limits.items():
             value = row[name]

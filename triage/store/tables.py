@@ -9,11 +9,29 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 STATUSES = ("pending_review", "needs_verification", "routed", "resolved", "duplicate")
 ROLES = ("coordinator", "agency", "auditor", "integration")
+
+
+class _WithoutNul(TypeDecorator):
+    """Text with any U+0000 (NUL) removed on the way in, on both databases: PostgreSQL cannot store it and it
+    carries no meaning, so a complaint that contains one is still accepted (and searches match the same way)."""
+
+    def process_bind_param(self, value, dialect):
+        return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class Str(_WithoutNul):
+    impl = String
+    cache_ok = True  # read from each class itself
+
+
+class LongText(_WithoutNul):
+    impl = Text
+    cache_ok = True
 
 
 def utcnow() -> datetime:
@@ -29,10 +47,10 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(80), unique=True)
-    role: Mapped[str] = mapped_column(String(20))
-    agency: Mapped[str | None] = mapped_column(String(80))
-    password_hash: Mapped[str | None] = mapped_column(String(255))
+    username: Mapped[str] = mapped_column(Str(80), unique=True)
+    role: Mapped[str] = mapped_column(Str(20))
+    agency: Mapped[str | None] = mapped_column(Str(80))
+    password_hash: Mapped[str | None] = mapped_column(Str(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime)
@@ -44,7 +62,7 @@ class ApiToken(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(Str(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -62,29 +80,29 @@ class Complaint(Base):
                       Index("ix_complaints_reports", *REPORTED_COLUMNS))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(120), unique=True)
-    channel: Mapped[str] = mapped_column(String(40))
-    district: Mapped[str | None] = mapped_column(String(120))
-    text_masked: Mapped[str] = mapped_column(Text)
-    text_original: Mapped[str] = mapped_column(Text)
-    reporter: Mapped[str | None] = mapped_column(String(255))
+    external_id: Mapped[str] = mapped_column(Str(120), unique=True)
+    channel: Mapped[str] = mapped_column(Str(40))
+    district: Mapped[str | None] = mapped_column(Str(120))
+    text_masked: Mapped[str] = mapped_column(LongText)
+    text_original: Mapped[str] = mapped_column(LongText)
+    reporter: Mapped[str | None] = mapped_column(Str(255))
     reporter_confidential: Mapped[bool] = mapped_column(Boolean, default=True)
-    status: Mapped[str] = mapped_column(String(20), index=True)
+    status: Mapped[str] = mapped_column(Str(20), index=True)
     received_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     routed_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
     due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
-    category: Mapped[str | None] = mapped_column(String(80), index=True)
-    agency: Mapped[str | None] = mapped_column(String(80), index=True)
+    category: Mapped[str | None] = mapped_column(Str(80), index=True)
+    agency: Mapped[str | None] = mapped_column(Str(80), index=True)
     misinformation: Mapped[bool | None] = mapped_column(Boolean)
     # Denormalised from the latest suggestion, for queue filters and agency visibility.
-    suggested_agency: Mapped[str | None] = mapped_column(String(80), index=True)
-    suggested_category: Mapped[str | None] = mapped_column(String(80))
+    suggested_agency: Mapped[str | None] = mapped_column(Str(80), index=True)
+    suggested_category: Mapped[str | None] = mapped_column(Str(80))
     flagged: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     revision: Mapped[int] = mapped_column(Integer, default=0)
     # The agency that handed its routing back, until the complaint is routed again.
-    returned_by: Mapped[str | None] = mapped_column(String(80))
+    returned_by: Mapped[str | None] = mapped_column(Str(80))
     # The routed agency's first follow-up since the complaint was routed to it (meets the response deadline).
     responded_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The latest time a coordinator reopened it after a resolution the reporter objected to.
@@ -112,7 +130,7 @@ class Suggestion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
-    model_version: Mapped[str] = mapped_column(String(80), index=True)
+    model_version: Mapped[str] = mapped_column(Str(80), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     category_top: Mapped[list] = mapped_column(JSON)
     agency_top: Mapped[list] = mapped_column(JSON)
@@ -134,13 +152,13 @@ class Decision(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestions.id"), index=True)
     decided_at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    category: Mapped[str] = mapped_column(String(80))
-    agency: Mapped[str] = mapped_column(String(80))
+    category: Mapped[str] = mapped_column(Str(80))
+    agency: Mapped[str] = mapped_column(Str(80))
     misinformation: Mapped[bool] = mapped_column(Boolean, default=False)
     matched_top1: Mapped[bool] = mapped_column(Boolean)
     matched_top3: Mapped[bool] = mapped_column(Boolean)
     bulk: Mapped[bool] = mapped_column(Boolean, default=False)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(LongText)
     revision: Mapped[int] = mapped_column(Integer)
     hoax_id: Mapped[int | None] = mapped_column(ForeignKey("hoaxes.id"))  # catalogue entry a confirmed hoax repeats
 
@@ -157,8 +175,8 @@ class RoutingReturn(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     returned_at: Mapped[datetime] = mapped_column(DateTime)
-    agency: Mapped[str] = mapped_column(String(80))
-    reason: Mapped[str] = mapped_column(Text)
+    agency: Mapped[str] = mapped_column(Str(80))
+    reason: Mapped[str] = mapped_column(LongText)
     revision: Mapped[int] = mapped_column(Integer)
 
     user: Mapped[User] = relationship()
@@ -174,8 +192,8 @@ class Reopening(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime)
-    agency: Mapped[str | None] = mapped_column(String(80))
-    reason: Mapped[str] = mapped_column(Text)
+    agency: Mapped[str | None] = mapped_column(Str(80))
+    reason: Mapped[str] = mapped_column(LongText)
     revision: Mapped[int] = mapped_column(Integer)
 
     user: Mapped[User] = relationship()
@@ -191,8 +209,8 @@ class FollowUp(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime)
-    agency: Mapped[str] = mapped_column(String(80))
-    text: Mapped[str] = mapped_column(Text)
+    agency: Mapped[str] = mapped_column(Str(80))
+    text: Mapped[str] = mapped_column(LongText)
 
     user: Mapped[User] = relationship()
 
@@ -204,8 +222,8 @@ class Resolution(Base):
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     resolved_at: Mapped[datetime] = mapped_column(DateTime)
-    outcome: Mapped[str] = mapped_column(Text)
-    final_agency: Mapped[str] = mapped_column(String(80))
+    outcome: Mapped[str] = mapped_column(LongText)
+    final_agency: Mapped[str] = mapped_column(Str(80))
 
 
 class Hoax(Base):
@@ -215,14 +233,14 @@ class Hoax(Base):
     __tablename__ = "hoaxes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
-    title: Mapped[str] = mapped_column(String(500))
-    claim: Mapped[str] = mapped_column(Text)
-    verdict: Mapped[str] = mapped_column(String(40), index=True)
-    url: Mapped[str] = mapped_column(String(1000))
-    published: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(Str(64), unique=True)
+    title: Mapped[str] = mapped_column(Str(500))
+    claim: Mapped[str] = mapped_column(LongText)
+    verdict: Mapped[str] = mapped_column(Str(40), index=True)
+    url: Mapped[str] = mapped_column(Str(1000))
+    published: Mapped[str] = mapped_column(Str(40))
     tags: Mapped[list] = mapped_column(JSON)
-    source: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Str(200))
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"))
     added_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
@@ -234,7 +252,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(Str(60))
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
     detail: Mapped[dict] = mapped_column(JSON)
 
@@ -245,20 +263,20 @@ class Job(Base):
 
     __tablename__ = "jobs"
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), index=True)  # queued, running, done, failed
+    id: Mapped[str] = mapped_column(Str(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(Str(20))
+    status: Mapped[str] = mapped_column(Str(20), index=True)  # queued, running, done, failed
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
-    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_by: Mapped[str | None] = mapped_column(Str(80))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    filename: Mapped[str | None] = mapped_column(String(255))  # as uploaded; None for jobs from before 0008
-    input_path: Mapped[str] = mapped_column(Text)
-    output_path: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str | None] = mapped_column(Str(255))  # as uploaded; None for jobs from before 0008
+    input_path: Mapped[str] = mapped_column(LongText)
+    output_path: Mapped[str] = mapped_column(LongText)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
     rows_rejected: Mapped[int | None] = mapped_column(Integer)  # set when done
-    summary: Mapped[str | None] = mapped_column(Text)
-    error: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(LongText)
+    error: Mapped[str | None] = mapped_column(LongText)

@@ -12,6 +12,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.routing import IntegerConverter
 
 from triage import config, registry
 from triage.complaints import ComplaintService
@@ -19,7 +20,7 @@ from triage.hoaxes import CatalogueMatcher
 from triage.jobs import JobService
 from triage.model import TriageModel
 from triage.report_cache import ReportCache
-from triage.service import SuggestionService
+from triage.service import INT_MAX, SuggestionService
 from triage.store.db import open_database
 
 
@@ -33,6 +34,14 @@ class Services:
     complaints: ComplaintService
     jobs: JobService
     reports: ReportCache
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:...>` in a path matches only numbers a database id can be: a larger one is no page (404), not a
+    number the database refuses."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, *args, **{"max": INT_MAX, **kwargs})
 
 
 def _access_logger() -> logging.Logger:
@@ -69,6 +78,7 @@ def create_app(settings: dict | None = None) -> Flask:
 
     from triage.web import admin, api, auth, errors
 
+    app.url_map.converters["int"] = DatabaseId  # before the blueprints' rules are built
     app.register_blueprint(api.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(admin.blueprint)

@@ -32,10 +32,11 @@ from triage.complaints import AWAITING, Conflict, NotFound
 from triage.config import hoax_index_path, max_text_chars, max_upload_bytes
 from triage.hoaxes import CatalogueError, normalise_entry
 from triage.jobs import FORMATS
-from triage.service import InputError
+from triage.service import InputError, whole_number_text
 from triage.web import charts
 from triage.web.auth import current_principal
 from triage.web.common import (
+    QUEUE_ARGS,
     audit_csv_response,
     audit_filters,
     complaints_csv_response,
@@ -100,10 +101,16 @@ JOB_STATUS_NAMES = {"queued": "Menunggu giliran", "running": "Sedang diproses", 
 REPORT_POLICY = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
+def _carried_args() -> dict:
+    """The queue filters in the query string (not its cursor), carried from the queue to a complaint and back.
+    Only those: another name could clash with a page's own arguments (`complaint_id`)."""
+    return {k: v for k, v in request.args.items() if k in QUEUE_ARGS and v != ""}
+
+
 def _queue_args() -> dict:
-    """The queue's query string without the cursor. By default coordinators see what awaits review and agency
-    liaisons what was routed to their agency (their work: follow up and resolve)."""
-    args = {k: v for k, v in request.args.items() if k != "cursor" and v != ""}
+    """The queue's filters. By default coordinators see what awaits review and agency liaisons what was routed to
+    their agency (their work: follow up and resolve)."""
+    args = _carried_args()
     args.setdefault("status", "routed" if current_principal().role == "agency" else ",".join(AWAITING))
     return args
 
@@ -223,7 +230,7 @@ def _detail_page(complaint_id: int, identity: bool = False):
     with services().sessions() as db:
         complaint = revealed or complaints.detail(db, user, complaint_id)
         similar = complaints.similar(db, user, complaint_id)
-        around = complaints.neighbours(db, user, complaint_id, {**list_filters(request.args), **args})
+        around = complaints.neighbours(db, user, complaint_id, list_filters(args))  # parsed: flags as booleans
     return render_template("detail.html", user=user, c=complaint, s=complaint["suggestion"], similar=similar,
                            around=around, args=args, status_names=STATUS_NAMES,
                            agencies=_choices("agency"), categories=_choices("category"))
@@ -269,13 +276,13 @@ def decide(complaint_id: int):
     payload = {"category": form.get("category", "").strip(), "agency": form.get("agency", "").strip(),
                "misinformation": form.get("misinformation") == "1", "note": form.get("note") or None,
                "expected_revision": _form_revision()}
-    if form.get("hoax_id", "").isdigit():
-        payload["hoax_id"] = int(form["hoax_id"])
+    if form.get("hoax_id", "").strip():
+        payload["hoax_id"] = whole_number_text(form["hoax_id"], "invalid_hoax_id", "hoax_id is a catalogue entry number")
     result = services().complaints.decide(services().sessions, user, complaint_id, payload)
     flash(f"Pengaduan #{complaint_id} diteruskan ke {result['agency']} ({result['category']}).")
-    args = {k: v for k, v in request.args.items() if v}
+    args = _carried_args()
     next_id = form.get("next", "")
-    if next_id.isdigit():
+    if next_id.isascii() and next_id.isdigit() and len(next_id) <= 9:
         return redirect(url_for("admin.detail", complaint_id=int(next_id), **args))
     return redirect(url_for("admin.queue", **args))
 
@@ -296,15 +303,13 @@ def resolve(complaint_id: int):
     payload = {"outcome": request.form.get("outcome", ""), "final_agency": request.form.get("final_agency", "").strip()}
     services().complaints.resolve(services().sessions, user, complaint_id, payload)
     flash(f"Pengaduan #{complaint_id} ditandai selesai.")
-    return redirect(url_for("admin.queue", **{k: v for k, v in request.args.items() if v}))
+    return redirect(url_for("admin.queue", **_carried_args()))
 
 
 def _form_revision() -> int:
     """The complaint's revision when the form was drawn (its hidden field), for the service's conflict check."""
-    revision = request.form.get("expected_revision", "")
-    if not revision.isdigit():
-        raise InputError("invalid_expected_revision", "expected_revision is missing")
-    return int(revision)
+    return whole_number_text(request.form.get("expected_revision", ""), "invalid_expected_revision",
+                             "expected_revision is missing")
 
 
 def _reason_form() -> dict:
@@ -314,7 +319,7 @@ def _reason_form() -> dict:
 
 def _back_to(complaint_id: int):
     """The complaint's page again, with the queue filters it was opened from."""
-    return redirect(url_for("admin.detail", complaint_id=complaint_id, **{k: v for k, v in request.args.items() if v}))
+    return redirect(url_for("admin.detail", complaint_id=complaint_id, **_carried_args()))
 
 
 @blueprint.post("/pengaduan/<int:complaint_id>/kembalikan")
@@ -322,7 +327,7 @@ def return_routing(complaint_id: int):
     user = current_principal()
     services().complaints.return_routing(services().sessions, user, complaint_id, _reason_form())
     flash(f"Pengaduan #{complaint_id} dikembalikan ke koordinator.")
-    return redirect(url_for("admin.queue", **{k: v for k, v in request.args.items() if v}))
+    return redirect(url_for("admin.queue", **_carried_args()))
 
 
 @blueprint.post("/pengaduan/<int:complaint_id>/buka-kembali")
@@ -339,10 +344,9 @@ def merge(complaint_id: int):
     user = current_principal()
     into = request.form.get("into", "").strip().lstrip("#")
     try:
-        if not into.isdigit():
-            raise InputError("invalid_into", "'into' must be a complaint number")
+        number = whole_number_text(into, "invalid_into", "'into' must be a complaint number")
         result = services().complaints.merge(services().sessions, user, complaint_id,
-                                             {"into": int(into), "expected_revision": _form_revision()})
+                                             {"into": number, "expected_revision": _form_revision()})
     except InputError as exc:
         if exc.code != "invalid_into":
             raise
@@ -364,7 +368,7 @@ def unmerge(complaint_id: int):
 
 def _bulk_selection() -> tuple[list[int], float]:
     source = request.form if request.method == "POST" else request.args
-    ids = [int(i) for i in source.getlist("ids") if i.isdigit()]
+    ids = [int(i) for i in source.getlist("ids") if i.isascii() and i.isdigit() and len(i) <= 9]
     raw = source.get("ambang", str(DEFAULT_BULK_THRESHOLD)).replace(",", ".")
     try:
         threshold = float(raw)
@@ -445,7 +449,7 @@ def _catalogue_page(user, check: dict | None = None, checked: str = "", form: di
                     status: int = 200):
     """The catalogue searched by the query string, with a message's check result and the add form's values."""
     args = {key: value for key in ("q", "verdict") if (value := request.args.get(key, "").strip())}
-    offset = int(request.args["offset"]) if request.args.get("offset", "").isdigit() else 0
+    offset = whole_number_text(request.args.get("offset") or "0", "invalid_offset", "offset must be a whole number")
     with services().sessions() as db:
         listing = catalogue.list_entries(db, user, q=args.get("q"), verdict=args.get("verdict"),
                                          limit=CATALOGUE_PAGE, offset=offset)

@@ -16,7 +16,7 @@ from triage import audit, catalogue, changes, model_admin, retention, user_admin
 from triage.accounts import Principal, authenticate
 from triage.config import hoax_index_path
 from triage.hoaxes import CatalogueError, normalise_entry
-from triage.service import InputError
+from triage.service import InputError, whole_number_text
 from triage.store.db import ping
 from triage.web.common import (
     audit_csv_response,
@@ -182,10 +182,7 @@ def import_hoaxes():
 
 
 def _offset() -> int:
-    try:
-        return max(0, int(request.args.get("offset", 0)))
-    except ValueError as exc:
-        raise InputError("invalid_offset", "'offset' must be a non-negative integer") from exc
+    return whole_number_text(request.args.get("offset", "0"), "invalid_offset", "'offset' must be a whole number")
 
 
 @blueprint.get("/api/v1/complaints/<int:complaint_id>/similar")
@@ -249,12 +246,10 @@ def unmerge(complaint_id: int):
 def list_changes():
     """Routing, follow-ups, hand-backs and resolutions after the `after` cursor, oldest first."""
     user = principal()
-    query = {name: request.args.get(name, default) for name, default in (("after", "0"), ("limit", "100"))}
-    for name, value in query.items():
-        if not value.isdigit():
-            raise InputError(f"invalid_{name}", f"{name} must be a whole number")
+    after, limit = (whole_number_text(request.args.get(name, default), f"invalid_{name}", f"{name} must be a whole number")
+                    for name, default in (("after", "0"), ("limit", "100")))
     with services().sessions() as session:
-        return jsonify(changes.list_changes(session, user, int(query["after"]), int(query["limit"])))
+        return jsonify(changes.list_changes(session, user, after, limit))
 
 
 @blueprint.post("/api/v1/retention/purge")

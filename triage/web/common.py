@@ -7,9 +7,12 @@ from werkzeug.datastructures import MultiDict
 
 from triage import audit, recap, stats
 from triage.accounts import Principal
-from triage.service import InputError
+from triage.service import InputError, whole_number_text
 
 FILTER_KEYS = ("status", "agency", "category", "district", "q", "received_from", "received_to", "cursor")
+QUEUE_FLAGS = ("flagged", "overdue", "returned", "responded", "reopened")
+# what a complaint's page carries back to the queue it was opened from
+QUEUE_ARGS = (*(key for key in FILTER_KEYS if key != "cursor"), *QUEUE_FLAGS, "limit")
 AUDIT_FILTER_KEYS = ("action", "user", "complaint_id", "since", "until", "cursor")
 
 
@@ -49,18 +52,13 @@ def flag(args: MultiDict, name: str) -> bool | None:
 
 
 def _limit(args: MultiDict, default: int) -> int:
-    limit = args.get("limit", str(default))
-    if not limit.isdigit():
-        raise InputError("invalid_limit", "limit must be between 1 and 200")
-    return int(limit)
+    return whole_number_text(args.get("limit", str(default)), "invalid_limit", "limit must be a whole number")
 
 
 def list_filters(args: MultiDict, default_limit: int = 50) -> dict:
     """Queue filters from a query string (the same names in the API and the pages)."""
     filters = {key: args.get(key, "").strip() or None for key in FILTER_KEYS}
-    filters.update(flagged=flag(args, "flagged"), overdue=flag(args, "overdue"), returned=flag(args, "returned"),
-                   responded=flag(args, "responded"), reopened=flag(args, "reopened"),
-                   limit=_limit(args, default_limit))
+    filters.update({name: flag(args, name) for name in QUEUE_FLAGS}, limit=_limit(args, default_limit))
     return filters
 
 
