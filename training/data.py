@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from triage.batch import CSV_AS_TEXT, nul_free
+
 
 class DataError(Exception):
     """Input data cannot be used; the message names the file and the problem."""
@@ -39,7 +41,8 @@ def read_table(path: str | Path, columns: Columns) -> pd.DataFrame:
         if path.suffix.lower() == ".parquet":
             frame = pd.read_parquet(path)
         else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8", encoding_errors="replace")
+            with open(path, "rb") as raw:
+                frame = pd.read_csv(nul_free(raw), **CSV_AS_TEXT)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
         raise DataError(f"{path}: cannot read table ({exc})") from exc
     if columns.text not in frame.columns:

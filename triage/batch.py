@@ -16,6 +16,7 @@ import shutil
 import sys
 from collections import deque
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -82,6 +83,35 @@ def _format(path: str) -> str:
     return formats[suffix]
 
 
+# every value a string, bytes that are not UTF-8 replaced rather than fatal
+CSV_AS_TEXT = {"dtype": str, "keep_default_na": False, "encoding": "utf-8", "encoding_errors": "replace"}
+
+
+class _NulFree(io.RawIOBase):
+    """A binary stream read without its NUL bytes."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while chunk := self.raw.read(len(buffer)):
+            data = chunk.replace(b"\x00", b"")
+            if data:
+                buffer[:len(data)] = data
+                return len(data)
+        return 0
+
+
+def nul_free(raw) -> io.BufferedReader:
+    """The binary stream `raw` read without its NUL bytes, for `pd.read_csv(..., **CSV_AS_TEXT)`: pandas' C parser
+    silently loses the rest of a field after a NUL (pandas issue 19886, fixed only in pandas 3.1), and PostgreSQL
+    could not store one anyway."""
+    return io.BufferedReader(_NulFree(raw))
+
+
 def read_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
     """The input as DataFrames of at most `chunk_size` rows, all values strings."""
     kind = _format(path)
@@ -89,9 +119,8 @@ def read_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
         raise BatchError(f"{path}: file not found")
     try:
         if kind == "csv":
-            source = sys.stdin.buffer if path == "-" else path
-            yield from pd.read_csv(source, dtype=str, keep_default_na=False, chunksize=chunk_size,
-                                   encoding="utf-8", encoding_errors="replace")
+            with nullcontext(sys.stdin.buffer) if path == "-" else open(path, "rb") as raw:
+                yield from pd.read_csv(nul_free(raw), chunksize=chunk_size, **CSV_AS_TEXT)
         elif kind == "jsonl":
             for chunk in pd.read_json(path, lines=True, chunksize=chunk_size, dtype=False):
                 yield chunk.astype(object).where(chunk.notna(), "").astype(str)
