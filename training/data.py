@@ -44,7 +44,7 @@ def read_table(path: str | Path, columns: Columns) -> pd.DataFrame:
             with open(path, "rb") as raw:
                 frame = pd.read_csv(nul_free(raw), **CSV_AS_TEXT)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError) as exc:
-        raise DataError(f"{path}: cannot read table ({exc})") from exc
+        raise DataError(f"{path}: cannot read table ({' '.join(str(exc).split())})") from exc  # one line
     if columns.text not in frame.columns:
         raise DataError(f"{path}: no column {columns.text!r} (columns: {', '.join(map(str, frame.columns))})")
     frame = frame.fillna("")

@@ -131,7 +131,7 @@ def read_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
                 frame = batch.to_pandas()
                 yield frame.astype(object).where(frame.notna(), "").astype(str)
     except (ValueError, pd.errors.ParserError, OSError) as exc:
-        raise BatchError(f"{path}: cannot read ({exc})") from exc
+        raise BatchError(f"{path}: cannot read ({' '.join(str(exc).split())})") from exc  # one line
 
 
 def estimate_rows(path: str) -> int | None:
