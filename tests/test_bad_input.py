@@ -125,6 +125,24 @@ def test_numbers_no_database_column_holds_are_refused_by_name(server, path, body
     assert (status, answer["error"]["code"]) == (422, code)
 
 
+@pytest.mark.parametrize("raw,status,code", [
+    (b"[" * 100_000, 400, "invalid_json"),
+    (b'{"text": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", 400, "invalid_json"),
+])
+def test_json_nested_too_deeply_is_refused(server, raw, status, code):
+    answer = server.call("POST", "/api/v1/suggest", server.tokens["coordinator"], raw=raw)
+    assert (answer[0], answer[1]["error"]["code"]) == (status, code)
+
+
+def test_a_lone_surrogate_escape_is_replaced_and_the_complaint_accepted(server):
+    raw = b'{"external_id": "fuzz-surrogate", "text": "\\ud800 Jalan berlubang di depan sekolah"}'
+    status, body = server.call("POST", "/api/v1/complaints", server.tokens["coordinator"], raw=raw)
+    assert status == 201, body
+    item = body["items"][0] if "items" in body else body
+    stored = _get(server, f"/api/v1/complaints/{item['id']}", server.tokens["coordinator"])[1]
+    assert stored["text"] == "\ufffd Jalan berlubang di depan sekolah"
+
+
 def test_a_catalogue_entry_whose_claim_is_not_text_is_refused(server):
     status, answer = server.call("POST", "/api/v1/hoaxes", server.tokens["coordinator"], {"text": [None]})
     assert (status, answer["error"]["code"]) == (422, "invalid_entry") and "must be text" in answer["error"]["message"]

@@ -7,6 +7,7 @@ Errors are `{"error": {"code", "message"}}` with a 4xx status; one JSON log line
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from flask import Blueprint, current_app, g, jsonify, request, send_file
@@ -33,6 +34,7 @@ from triage.web.openapi import OPENAPI
 
 blueprint = Blueprint("api", __name__)
 MAX_HOAX_BATCH = 5000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class BodyTooLarge(RequestEntityTooLarge):
@@ -54,10 +56,25 @@ def json_body() -> object:
         raise BodyTooLarge(f"JSON bodies are limited to {current_app.config['MAX_JSON_BYTES'] // 2**20} MiB")
     if not request.is_json:
         raise InputError("unsupported_media_type", "send application/json")
-    payload = request.get_json(silent=True)
-    if payload is None:
-        raise InputError("invalid_json", "request body is not valid JSON")
-    return payload
+    try:
+        payload = request.get_json(silent=True)
+        if payload is None:
+            raise InputError("invalid_json", "request body is not valid JSON")
+        return _without_surrogates(payload)
+    except RecursionError as exc:
+        raise InputError("invalid_json", "request body is nested too deeply") from exc
+
+
+def _without_surrogates(value: object) -> object:
+    """`value` with each lone UTF-16 surrogate (a JSON escape such as \\ud800 that pairs with nothing, so no text)
+    replaced by U+FFFD, as undecodable bytes are in files."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(key): _without_surrogates(item) for key, item in value.items()}
+    return value
 
 
 @blueprint.before_app_request
