@@ -9,8 +9,12 @@ import pandas as pd
 import pytest
 
 from triage import registry
+from triage.accounts import add_user
+from triage.complaints import ComplaintService
 from triage.config import data_dir
 from triage.model import TriageModel
+from triage.service import SuggestionService
+from triage.store.db import open_database
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 
@@ -84,3 +88,14 @@ def database_url(request, tmp_path):
         yield f"sqlite:///{tmp_path / 'triage.db'}"
     else:
         yield from postgres_database()
+
+
+@pytest.fixture()
+def world(database_url, seed_model):
+    """The complaint service in-process on a fresh database, with a coordinator and a DLH liaison:
+    (sessions, service, coordinator, liaison)."""
+    _, sessions = open_database(database_url)
+    with sessions.begin() as session:
+        admin, _ = add_user(session, "admin", "coordinator")
+        liaison, _ = add_user(session, "dlh", "agency", agency="DLH")
+    return sessions, ComplaintService(SuggestionService(seed_model)), admin, liaison

@@ -5,29 +5,16 @@ on SQLite and PostgreSQL; and the migration that added the stored deadlines fill
 import statistics
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, insert, select
 
 from triage import deadlines
-from triage.accounts import add_user
-from triage.complaints import ComplaintService
 from triage.recap import recap
-from triage.service import SuggestionService
-from triage.store.db import make_engine, migrate, open_database
+from triage.store.db import make_engine, migrate
 from triage.store.tables import Complaint, RoutingReturn, utcnow
 from triage.times import iso
 
 ROAD = "Jalan di depan pasar berlubang besar dan membahayakan pengendara motor."
 TRASH = "Sampah menumpuk di pinggir jalan sudah seminggu tidak diangkut, baunya menyengat."
-
-
-@pytest.fixture()
-def world(database_url, seed_model):
-    _, sessions = open_database(database_url)
-    with sessions.begin() as session:
-        admin, _ = add_user(session, "admin", "coordinator")
-        liaison, _ = add_user(session, "dlh", "agency", agency="DLH")
-    return sessions, ComplaintService(SuggestionService(seed_model)), admin, liaison
 
 
 def _workflow(world) -> None:

@@ -8,24 +8,12 @@ import time
 import pytest
 from test_cli import run
 
-from triage.accounts import Forbidden, Principal, add_user
-from triage.complaints import ComplaintService
+from triage.accounts import Forbidden, Principal
 from triage.recap import recap
 from triage.report_cache import ReportCache
-from triage.service import SuggestionService
 from triage.stats import stats
-from triage.store.db import open_database
 
 ROAD = "Jalan di depan pasar berlubang besar dan membahayakan pengendara motor."
-
-
-@pytest.fixture()
-def world(database_url, seed_model):
-    _, sessions = open_database(database_url)
-    with sessions.begin() as session:
-        admin, _ = add_user(session, "admin", "coordinator")
-        liaison, _ = add_user(session, "dlh", "agency", agency="DLH")
-    return sessions, ComplaintService(SuggestionService(seed_model)), admin, liaison
 
 
 def _ingest(world, external_id: str) -> None:
