@@ -67,6 +67,7 @@ def _weekly_volume(session: Session, since: datetime) -> dict:
     by_category, by_agency = Counter(), Counter()
     for w, cat, ag, n in session.execute(select(week, category, agency, func.count())
                                          .where(Complaint.received_at >= since).group_by(week, category, agency)):
+        w = _monday(w)
         by_category[(w, cat or "")] += n
         by_agency[(w, ag or "")] += n
     return {"weekly_by_category": [{"week": w, "code": c, "count": n} for (w, c), n in sorted(by_category.items())],
@@ -82,6 +83,7 @@ def _weekly_quality(session: Session, since: datetime) -> list[dict]:
             select(Suggestion.model_version, suggested_week, func.count(), func.sum(cast(Suggestion.needs_review,
                                                                                          Integer)))
             .where(Suggestion.created_at >= since).group_by(Suggestion.model_version, suggested_week)):
+        w = _monday(w)
         quality[(version, w)] = {"model_version": version, "week": w, "suggestions": n,
                                  "needs_review_share": round((review or 0) / n, 4), "decisions": 0,
                                  "accepted_top1": None}
@@ -91,6 +93,7 @@ def _weekly_quality(session: Session, since: datetime) -> list[dict]:
                                                                                        Integer)))
             .join(Suggestion, Decision.suggestion_id == Suggestion.id)
             .where(Decision.decided_at >= since).group_by(Suggestion.model_version, decided_week)):
+        w = _monday(w)
         row = quality.setdefault((version, w), {"model_version": version, "week": w, "suggestions": 0,
                                                 "needs_review_share": None})
         row.update(decisions=n, accepted_top1=round((top1 or 0) / n, 4))
@@ -143,10 +146,16 @@ def _is_latest_decision(session: Session):
 
 
 def _week(session: Session, column):
-    """SQL for the Monday (YYYY-MM-DD, UTC) of the week of `column`, on SQLite and PostgreSQL."""
+    """SQL for the Monday (UTC) of the week of `column`: a YYYY-MM-DD text on SQLite, a timestamp on PostgreSQL
+    (formatting it there, per row, took a third of the weekly volume's time at 1,000,000 complaints)."""
     if session.get_bind().dialect.name == "sqlite":
         return func.date(column, "weekday 0", "-6 days")
-    return func.to_char(func.date_trunc("week", column), "YYYY-MM-DD")
+    return func.date_trunc("week", column)
+
+
+def _monday(week: str | datetime) -> str:
+    """A `_week` value as YYYY-MM-DD."""
+    return week if isinstance(week, str) else week.date().isoformat()
 
 
 def _mark_sharp_falls(rows: list[dict]) -> list[dict]:
