@@ -123,7 +123,8 @@ def test_jobs_are_listed_with_their_file_name_and_rejected_rows(setup):
         broken.write_bytes(b"not a parquet file")
         _, job = service.upload("/api/v1/jobs/reclassify", broken, token)
         failed = wait_for(service, job["id"], token, "failed")
-        assert failed["error"] and failed["result"] is None
+        assert failed["error"].startswith("rusak.parquet: cannot read") and failed["result"] is None, \
+            "the file is named as uploaded, not by the service's own path"
         assert not (setup["work"] / "jobs" / job["id"]).exists(), "a failed job leaves no upload behind"
     finally:
         service.stop()

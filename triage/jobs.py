@@ -202,7 +202,9 @@ class JobService:
             summary = reclassify(job.input_path, job.output_path, self.model_dir(), resume=True, progress=progress,
                                  catalogue=config.hoax_index_path())
         except (BatchError, ModelError, OSError) as exc:
-            self._finish(job.id, "failed", error=str(exc))
+            # named as uploaded: where the service keeps its files is no business of the uploader's
+            error = str(exc).replace(job.input_path, job.filename or "upload")
+            self._finish(job.id, "failed", error=error.replace(str(Path(job.output_path).parent) + os.sep, ""))
             return
         except Exception as exc:
             log.exception("job %s failed", job.id)
