@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -17,6 +18,22 @@ from triage.service import SuggestionService
 from triage.store.db import open_database
 
 SHARED_DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_instance_files(tmp_path_factory):
+    """Services and commands started by tests keep their catalogue index and job files in a temporary directory
+    (unless a test names its own), never in the checkout's instance/ that `make run` uses."""
+    work = tmp_path_factory.mktemp("instance")
+    defaults = {"TRIAGE_HOAX_INDEX": str(work / "hoax_index.joblib"), "TRIAGE_JOBS_DIR": str(work / "jobs")}
+    before = {name: os.environ.get(name) for name in defaults}
+    os.environ.update({name: os.environ.get(name) or value for name, value in defaults.items()})
+    yield
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

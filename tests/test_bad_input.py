@@ -29,8 +29,10 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=list(Heal
 
 
 @pytest.fixture(scope="module")
-def server(model_registry, module_database_url):
-    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": module_database_url}
+def server(model_registry, module_database_url, tmp_path_factory):
+    work = tmp_path_factory.mktemp("bad-input")  # the catalogue the fuzz grows stays out of other tests' way
+    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": module_database_url,
+           "TRIAGE_HOAX_INDEX": str(work / "hoax_index.joblib"), "TRIAGE_JOBS_DIR": str(work / "jobs")}
     tokens = {role: triage(env, "users", "add", f"fuzz-{role}", "--role", role, *(["--agency", "DLH"] if role == "agency"
                                                                                   else []))
               for role in ("coordinator", "agency", "auditor")}
