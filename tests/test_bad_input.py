@@ -19,7 +19,7 @@ PARAMS = ["status", "agency", "category", "district", "q", "limit", "cursor", "o
           "baru", "ids", "ambang", "next"]
 ODD_TEXT = ["", "0", "-1", str(HUGE), "²", "#²", "５", "\x00", "a\x00b", "2026-13-01", "true", "x" * 300, "#1", "1,5"]
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-HUGE, HUGE), st.floats(allow_nan=False),
-                    st.text(max_size=20), st.sampled_from(ODD_TEXT + ["DLH", "SAMPAH", "2026-01-01"]))
+                    st.text(max_size=20), st.sampled_from(ODD_TEXT + ["DLH", "SAMPAH", "2026-01-01", "\ud800 x"]))
 json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
                            | st.dictionaries(st.sampled_from(FIELDS), inner, max_size=4), max_leaves=8)
 bodies = json_values | st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=6)
@@ -153,6 +153,7 @@ def test_a_catalogue_entry_whose_claim_is_not_text_is_refused(server):
 def test_lookalike_digits_and_huge_ids_are_refused_or_not_found(server):
     token = server.tokens["coordinator"]
     assert _get(server, "/api/v1/audit", token, {"cursor": "²"})[1]["error"]["code"] == "invalid_cursor"
+    assert _get(server, "/api/v1/jobs", token, {"limit": "²"})[1]["error"]["code"] == "invalid_limit"
     assert _get(server, "/api/v1/changes", token, {"after": str(HUGE)})[1]["error"]["code"] == "invalid_after"
     assert _get(server, "/api/v1/complaints", token, {"q": "#²"})[0] == 200, "a search, not a number"
     assert _get(server, f"/api/v1/complaints/{HUGE}", token)[0] == 404

@@ -295,10 +295,8 @@ def create_job():
 def list_jobs():
     """Background jobs, newest first."""
     user = principal()
-    limit = request.args.get("limit", "50")
-    if not limit.isdigit():
-        raise InputError("invalid_limit", "limit must be a whole number")
-    return jsonify({"jobs": services().jobs.recent(user, int(limit))})
+    limit = whole_number_text(request.args.get("limit", "50"), "invalid_limit", "limit must be a whole number")
+    return jsonify({"jobs": services().jobs.recent(user, limit)})
 
 
 @blueprint.get("/api/v1/jobs/<job_id>")
