@@ -75,7 +75,8 @@ REPORTED_COLUMNS = ("received_at", "status", "category", "suggested_category", "
 
 class Complaint(Base):
     __tablename__ = "complaints"
-    __table_args__ = (Index("ix_complaints_status_due", "status", "due_at"),
+    # the queue's order; with the id the page's ids come from the index alone (PostgreSQL; SQLite keys hold it)
+    __table_args__ = (Index("ix_complaints_status_due", "status", "due_at", "id"),
                       # covers the dashboard's aggregates and the period recap, so they never read the texts
                       Index("ix_complaints_reports", *REPORTED_COLUMNS))
 
