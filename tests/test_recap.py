@@ -95,6 +95,9 @@ def test_recap_counts_as_the_rule_per_complaint_says(world):
         expected = _expected(session)
         stored = session.execute(select(Complaint.received_at, Complaint.routed_at, Complaint.routing_due_at,
                                         Complaint.response_due_at)).all()
+        routed_without_agency = session.scalar(select(func.count()).where(Complaint.status == "routed",
+                                                                          Complaint.agency.is_(None)))
+    assert routed_without_agency == 0, "the agency queues count on it (complaints._visible_to)"
     for received, routed, routing_due, response_due in stored:
         assert routing_due == deadlines.routing_due(received), "routing deadline stored at intake"
         assert response_due == (deadlines.response_due(routed, received) if routed else None), \

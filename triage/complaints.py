@@ -89,11 +89,14 @@ def _audit(session: Session, principal: Principal | None, action: str, complaint
                            complaint_id=complaint_id, detail=detail))
 
 
-def _visible_to(principal: Principal):
+def _visible_to(principal: Principal, only_routed: bool = False):
     """SQL condition limiting agency users to their own complaints: routed to their agency, or unrouted and
-    suggested to it, unless their agency handed it back."""
+    suggested to it, unless their agency handed it back. `only_routed`: the query asks for routed complaints
+    alone, which always carry their agency, so the first test suffices (and an index answers it)."""
     if principal.role != "agency":
         return True
+    if only_routed:
+        return Complaint.agency == principal.agency
     return or_(Complaint.agency == principal.agency,
                and_(Complaint.agency.is_(None), Complaint.suggested_agency == principal.agency,
                     or_(Complaint.returned_by.is_(None), Complaint.returned_by != principal.agency)))
@@ -311,8 +314,9 @@ class ComplaintService:
     # ---- read -------------------------------------------------------------------------------------
     def _filtered(self, principal: Principal, filters: dict, now: datetime):
         """SELECT of the complaints `principal` may see that match `filters` (unordered)."""
-        query = select(Complaint).where(_visible_to(principal))
         statuses = [s for s in (filters.get("status") or "").split(",") if s]
+        only_routed = set(statuses) == {"routed"}
+        query = select(Complaint).where(_visible_to(principal, only_routed))
         if statuses:
             unknown = set(statuses) - set(STATUSES)
             if unknown:
@@ -321,8 +325,9 @@ class ComplaintService:
         if filters.get("agency"):
             if principal.role == "agency" and filters["agency"] != principal.agency:
                 raise Forbidden("agency users may list only their own agency")
-            query = query.where(or_(Complaint.agency == filters["agency"],
-                                    and_(Complaint.agency.is_(None), Complaint.suggested_agency == filters["agency"])))
+            decided = Complaint.agency == filters["agency"]  # routed ones always have it: see `_visible_to`
+            query = query.where(decided if only_routed else or_(
+                decided, and_(Complaint.agency.is_(None), Complaint.suggested_agency == filters["agency"])))
         if filters.get("category"):
             query = query.where(or_(Complaint.category == filters["category"],
                                     and_(Complaint.category.is_(None),

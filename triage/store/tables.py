@@ -78,7 +78,9 @@ class Complaint(Base):
     # the queue's order; with the id the page's ids come from the index alone (PostgreSQL; SQLite keys hold it)
     __table_args__ = (Index("ix_complaints_status_due", "status", "due_at", "id"),
                       # covers the dashboard's aggregates and the period recap, so they never read the texts
-                      Index("ix_complaints_reports", *REPORTED_COLUMNS))
+                      Index("ix_complaints_reports", *REPORTED_COLUMNS),
+                      # an agency's queue (routed to it, by due date) from the index alone
+                      Index("ix_complaints_agency", "agency", "status", "due_at", "id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(Str(120), unique=True)
@@ -95,7 +97,7 @@ class Complaint(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
     due_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
     category: Mapped[str | None] = mapped_column(Str(80), index=True)
-    agency: Mapped[str | None] = mapped_column(Str(80), index=True)
+    agency: Mapped[str | None] = mapped_column(Str(80))
     misinformation: Mapped[bool | None] = mapped_column(Boolean)
     # Denormalised from the latest suggestion, for queue filters and agency visibility.
     suggested_agency: Mapped[str | None] = mapped_column(Str(80), index=True)

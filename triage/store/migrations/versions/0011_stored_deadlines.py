@@ -3,7 +3,7 @@
 Existing complaints get them from their stored times under the SOP settings in force when this runs. The
 dashboard's covering index grows to cover the recap too (a recap over most of the table read the rows through
 the old index on SQLite: twice the time of a covering scan). The queue's index gains the id, so the page's ids are
-read from it alone.
+read from it alone, and the agency index the status, due date and id, so an agency's queue is read from it alone.
 
 Revision ID: 0011
 Revises: 0010
@@ -48,9 +48,13 @@ def upgrade() -> None:
     op.create_index('ix_complaints_reports', 'complaints', REPORTS)
     op.drop_index('ix_complaints_status_due', 'complaints')
     op.create_index('ix_complaints_status_due', 'complaints', ['status', 'due_at', 'id'])
+    op.drop_index('ix_complaints_agency', 'complaints')
+    op.create_index('ix_complaints_agency', 'complaints', ['agency', 'status', 'due_at', 'id'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_complaints_agency', 'complaints')
+    op.create_index('ix_complaints_agency', 'complaints', ['agency'])
     op.drop_index('ix_complaints_status_due', 'complaints')
     op.create_index('ix_complaints_status_due', 'complaints', ['status', 'due_at'])
     op.drop_index('ix_complaints_reports', 'complaints')
