@@ -7,7 +7,10 @@ Timing is in-process through the WSGI app (Flask test client): what the server s
 dashboard and the recap are reused for a minute per process: their `baru=1` / `fresh=true` rows are what the first
 request after that costs.
 
-    python bench/pages.py [--rows 50000] [--repeat 15]
+    python bench/pages.py [--rows 50000] [--repeat 15] [--copies 1]
+
+`--copies 20` repeats the complaints 20 times in SQL (new ids; suggestions and decisions are not repeated) to see
+the pages at 1,000,000 complaints, 200,000 of them awaiting review.
 """
 
 from __future__ import annotations
@@ -94,6 +97,24 @@ def fill(url: str, rows: int, model: TriageModel) -> None:
             session.execute(text("ANALYZE"))
 
 
+def repeat_complaints(url: str, rows: int, copies: int) -> None:
+    """The `rows` complaints `copies` times in all, each copy with new ids and external ids; then, on PostgreSQL,
+    the statistics and visibility map autovacuum keeps on a live database."""
+    if copies <= 1:
+        return
+    engine, _ = open_database(url)
+    columns = [c.name for c in Complaint.__table__.columns if c.name not in ("id", "external_id")]
+    with engine.begin() as connection:
+        for k in range(1, copies):
+            connection.execute(text(f"INSERT INTO complaints (id, external_id, {', '.join(columns)}) "
+                                    f"SELECT id + {k * rows}, external_id || '-{k}', {', '.join(columns)} "
+                                    f"FROM complaints WHERE id <= {rows}"))
+    if url.startswith("postgresql"):
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
+
+
 def measure(url: str, repeat: int) -> None:
     from triage.web import create_app
 
@@ -146,13 +167,15 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--copies", type=int, default=1, help="complaints repeated this many times in all")
     args = parser.parse_args()
     model = TriageModel.load(registry.active_dir())
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         started = time.perf_counter()
         fill(url, args.rows, model)
-        print(f"SQLite: {args.rows:,} complaints inserted in {time.perf_counter() - started:.0f} s")
+        repeat_complaints(url, args.rows, args.copies)
+        print(f"SQLite: {args.rows * args.copies:,} complaints inserted in {time.perf_counter() - started:.0f} s")
         measure(url, args.repeat)
     try:
         import psycopg
@@ -166,7 +189,8 @@ def main() -> None:
     try:
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
         fill(url, args.rows, model)
-        print(f"\nPostgreSQL: {args.rows:,} complaints")
+        repeat_complaints(url, args.rows, args.copies)
+        print(f"\nPostgreSQL: {args.rows * args.copies:,} complaints")
         measure(url, args.repeat)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
