@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from triage import deadlines
 from triage.accounts import Forbidden, Principal
 from triage.audit import event_view
-from triage.service import InputError, SuggestionService, whole_number
+from triage.service import InputError, SuggestionService, number_in, whole_number
 from triage.similar import rank_similar
 from triage.spreadsheet import csv_chunks
 from triage.store.tables import (
@@ -104,8 +104,7 @@ def _visible_to(principal: Principal, only_routed: bool = False):
 
 def _number(q: str) -> int | None:
     """The complaint number in a search such as `#123` or `123`, else None."""
-    digits = q.strip().removeprefix("#")
-    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
+    return number_in(q.strip().removeprefix("#"))
 
 
 def _search(q: str):

@@ -35,12 +35,17 @@ def whole_number(value: object, code: str, message: str, low: int = 0, high: int
     return value
 
 
-def whole_number_text(text: str, code: str, message: str, low: int = 0, high: int = INT_MAX) -> int:
-    """A query-string or form value of ASCII digits (not "²" or "５", which Python's `isdigit` also accepts) read
-    as `whole_number`."""
+def number_in(text: str) -> int | None:
+    """A query-string or form value of ASCII digits (not "²" or "５", which Python's `isdigit` also accepts) that an
+    INTEGER column holds, as an int; None for anything else."""
     digits = text.strip()
     number = int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 10 else None
-    return whole_number(number, code, message, low, high)
+    return number if number is not None and number <= INT_MAX else None
+
+
+def whole_number_text(text: str, code: str, message: str, low: int = 0, high: int = INT_MAX) -> int:
+    """`number_in(text)` checked as `whole_number`."""
+    return whole_number(number_in(text), code, message, low, high)
 
 
 class TextTooLong(InputError):

@@ -32,7 +32,7 @@ from triage.complaints import AWAITING, Conflict, NotFound
 from triage.config import hoax_index_path, max_text_chars, max_upload_bytes
 from triage.hoaxes import CatalogueError, normalise_entry
 from triage.jobs import FORMATS
-from triage.service import InputError, whole_number_text
+from triage.service import InputError, number_in, whole_number_text
 from triage.web import charts
 from triage.web.auth import current_principal
 from triage.web.common import (
@@ -281,9 +281,9 @@ def decide(complaint_id: int):
     result = services().complaints.decide(services().sessions, user, complaint_id, payload)
     flash(f"Pengaduan #{complaint_id} diteruskan ke {result['agency']} ({result['category']}).")
     args = _carried_args()
-    next_id = form.get("next", "")
-    if next_id.isascii() and next_id.isdigit() and len(next_id) <= 9:
-        return redirect(url_for("admin.detail", complaint_id=int(next_id), **args))
+    next_id = number_in(form.get("next", ""))
+    if next_id is not None:
+        return redirect(url_for("admin.detail", complaint_id=next_id, **args))
     return redirect(url_for("admin.queue", **args))
 
 
@@ -368,7 +368,7 @@ def unmerge(complaint_id: int):
 
 def _bulk_selection() -> tuple[list[int], float]:
     source = request.form if request.method == "POST" else request.args
-    ids = [int(i) for i in source.getlist("ids") if i.isascii() and i.isdigit() and len(i) <= 9]
+    ids = [number for i in source.getlist("ids") if (number := number_in(i)) is not None]
     raw = source.get("ambang", str(DEFAULT_BULK_THRESHOLD)).replace(",", ".")
     try:
         threshold = float(raw)
