@@ -180,6 +180,22 @@ def test_audit_prints_json_lines_or_csv_and_rejects_bad_filters(tmp_path):
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "invalid_since" in bad.stderr
 
 
+def test_a_database_that_cannot_be_reached_is_one_line_naming_it(tmp_path, model_registry):
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"TRIAGE_MODELS_DIR": str(model_registry),
+           "TRIAGE_DATABASE_URL": f"postgresql+psycopg://postgres:rahasia@127.0.0.1:{port}/triage"}
+    source = tmp_path / "ekspor.csv"
+    pd.DataFrame({"external_id": ["LPR-1"], "text": ["Sampah TPS menumpuk seminggu"]}).to_csv(source, index=False)
+    for args in (("ingest", source), ("audit",), ("users", "list")):
+        result = run(*args, env=env)
+        assert result.returncode == 1 and result.stderr.count("\n") == 1, (args, result.stderr[-500:])
+        assert result.stderr.startswith(f"triage: error: database postgresql+psycopg://postgres:***@127.0.0.1:{port}/")
+        assert "rahasia" not in result.stderr, "the password is never printed"
+
 def fit_model(frame):
     from triage.model import TriageModel
 

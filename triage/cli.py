@@ -1,6 +1,7 @@
 """`triage` command line: train, evaluate, predict, serve, models, audit, users, db.
 
-Errors print one line, `triage: error: <what and where>`, and exit with code 2 (bad input) or 1; `retrain` exits 3 when the gate rejects its candidate.
+Errors print one line, `triage: error: <what and where>`, and exit with code 2 (bad input) or 1 (a model or the
+database); `retrain` exits 3 when the gate rejects its candidate.
 """
 
 from __future__ import annotations
@@ -52,7 +53,33 @@ def _load(model_dir: str | None) -> TriageModel:
         _fail(str(exc), 1)
 
 
-@click.group()
+class _Commands(click.Group):
+    """The command group; a database that cannot be reached, or refuses a statement, is one error line (exit 1)
+    naming the database (without its password) instead of a traceback."""
+
+    def invoke(self, ctx):
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as exc:
+            _fail(f"database {_database_shown()}: {_first_line(exc.orig)}", 1)
+
+
+def _database_shown() -> str:
+    from sqlalchemy.engine import make_url
+
+    from triage.config import database_url
+
+    return make_url(database_url()).render_as_string(hide_password=True)
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else error.__class__.__name__
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """Triage of SP4N-LAPOR! complaints: category, responsible agency, misinformation flag."""
     warnings.showwarning = _one_line_warnings

@@ -257,9 +257,11 @@ class ComplaintService:
                     return self._ingest_result(session, existing, created=False)
                 complaint = self._new_complaint(session, principal, item, suggestion)
                 return self._ingest_result(session, complaint, created=True)
-        except IntegrityError:  # a parallel request stored the same external_id first
+        except IntegrityError:  # a parallel request stored the same external_id first, or the error is another's
             with session_factory.begin() as session:
                 existing = session.scalar(select(Complaint).where(Complaint.external_id == item["external_id"]))
+                if existing is None:
+                    raise
                 return self._ingest_result(session, existing, created=False)
 
     def _new_complaint(self, session: Session, principal: Principal, item: dict, suggestion: dict) -> Complaint:

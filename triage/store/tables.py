@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 STATUSES = ("pending_review", "needs_verification", "routed", "resolved", "duplicate")
@@ -126,6 +126,11 @@ class Complaint(Base):
     follow_ups: Mapped[list[FollowUp]] = relationship(order_by="FollowUp.id")
     reopenings: Mapped[list[Reopening]] = relationship(order_by="Reopening.id")
 
+
+# PostgreSQL only (migration 0012, when pg_trgm can be created): trigrams of the text the queue searches with
+# `lower(text_masked) LIKE '%q%'`, so a search need not read every text
+Index("ix_complaints_text_trgm", func.lower(Complaint.text_masked).label("text_lower"), postgresql_using="gin",
+      postgresql_ops={"text_lower": "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 class Suggestion(Base):
     __tablename__ = "suggestions"
