@@ -196,6 +196,26 @@ def test_a_database_that_cannot_be_reached_is_one_line_naming_it(tmp_path, model
         assert result.stderr.startswith(f"triage: error: database postgresql+psycopg://postgres:***@127.0.0.1:{port}/")
         assert "rahasia" not in result.stderr, "the password is never printed"
 
+def test_a_database_refusing_a_row_is_one_line_and_nothing_is_half_stored(tmp_path, model_registry):
+    """A PostgreSQL id sequence behind its table (a restore that skipped sequences) refuses the new rows."""
+    import psycopg
+    from conftest import postgres_database
+
+    for url in postgres_database():
+        env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": url}
+        source = tmp_path / "ekspor.csv"
+        pd.DataFrame({"external_id": ["LPR-1", "LPR-2"], "text": ["Sampah TPS menumpuk seminggu", "Lampu PJU mati"]}
+                     ).to_csv(source, index=False)
+        assert run("ingest", source, env=env).returncode == 0
+        with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as db:
+            db.execute("SELECT setval(pg_get_serial_sequence('complaints', 'id'), 1, false)")
+        pd.DataFrame({"external_id": ["LPR-3"], "text": ["Jalan berlubang di depan pasar"]}).to_csv(source, index=False)
+        refused = run("ingest", source, env=env)
+        assert refused.returncode == 1 and refused.stderr.count("\n") == 1, refused.stderr[-500:]
+        assert "complaints_pkey" in refused.stderr
+        with psycopg.connect(url.replace("+psycopg", "")) as db:
+            assert db.execute("SELECT count(*) FROM complaints").fetchone()[0] == 2
+
 def fit_model(frame):
     from triage.model import TriageModel
 
