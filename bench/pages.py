@@ -131,6 +131,7 @@ def measure(url: str, repeat: int) -> None:
     ids = "&".join(f"ids={c['id']}" for c in queue)
     pages = [("/antrean", "/api/v1/complaints?status=pending_review,needs_verification"),
              ("/antrean?q=sampah", "/api/v1/complaints?status=pending_review,needs_verification&q=sampah"),
+             ("/antrean?q=tidakadayangcocok", "/api/v1/complaints?q=tidakadayangcocok"),  # matches nothing
              ("/antrean?status=routed&agency=DLH", "/api/v1/complaints?status=routed&agency=DLH"),
              (f"/pengaduan/{pending}", f"/api/v1/complaints/{pending}"),
              (f"/setujui-massal?{ids}&ambang=0.9", None),
