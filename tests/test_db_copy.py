@@ -137,7 +137,7 @@ def test_snapshot_sees_one_instant_and_does_not_hold_back_writers(database_url, 
         admin = session.scalar(text("SELECT id FROM users WHERE username = 'admin'"))
     principal = Principal(admin, "admin", "coordinator", None)
     count = select(text("count(*)")).select_from(Complaint.__table__)
-    with _snapshot(database_url, engine) as reader:
+    with _snapshot(engine) as reader:
         assert reader.scalar(count) == 3
         writer = threading.Thread(target=service.ingest, args=(sessions, principal,
                                                                [{"external_id": "late", "text": "Air PDAM mati"}]))

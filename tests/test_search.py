@@ -27,7 +27,7 @@ def test_postgresql_search_can_use_the_trigram_index(world, database_url):
         return  # SQLite has no such index; the search above covers it
     sessions, service, admin, _ = world
     service.ingest(sessions, admin, [{"external_id": "trgm-1", "text": TEXTS[2]}])
-    engine, searches = sessions.kw["bind"], []
+    engine, searches = sessions.engine, []
 
     def capture(connection, cursor, statement, parameters, context, executemany):
         if "LIKE" in statement:

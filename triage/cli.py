@@ -60,18 +60,13 @@ class _Commands(click.Group):
     def invoke(self, ctx):
         from sqlalchemy.exc import DBAPIError
 
+        from triage.config import database_url
+        from triage.store.db import shown_url
+
         try:
             return super().invoke(ctx)
         except DBAPIError as exc:
-            _fail(f"database {_database_shown()}: {_first_line(exc.orig)}", 1)
-
-
-def _database_shown() -> str:
-    from sqlalchemy.engine import make_url
-
-    from triage.config import database_url
-
-    return make_url(database_url()).render_as_string(hide_password=True)
+            _fail(f"database {shown_url(database_url())}: {_first_line(exc.orig)}", 1)
 
 
 def _first_line(error: BaseException) -> str:
@@ -837,7 +832,8 @@ def copy_db(target, source) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from triage.config import database_url
-    from triage.store.copy import CopyError, copy_database, shown_url
+    from triage.store.copy import CopyError, copy_database
+    from triage.store.db import shown_url
 
     source_url, target_url = _database(source) if source else database_url(), _database(target)
     try:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Engine, Integer, String, TypeDecorator, create_engine, event, func, select, text
+from sqlalchemy import Connection, Engine, Integer, String, TypeDecorator, func, select, text
 from sqlalchemy.engine import make_url
 
-from triage.store.db import open_database
+from triage.store.db import open_database, shown_url
 from triage.store.tables import AuditEvent, Base, utcnow
 
 BATCH = 5000
@@ -29,26 +29,13 @@ class CopyError(Exception):
         self.code = code
 
 
-def shown_url(url: str) -> str:
-    """`url` with any password hidden, as it may be printed and audited."""
-    return make_url(url).render_as_string(hide_password=True)
-
-
 @contextmanager
-def _snapshot(url: str, engine: Engine) -> Iterator[Connection]:
+def _snapshot(engine: Engine) -> Iterator[Connection]:
     """A read-only connection that sees the database as it was when the first row was read."""
     if engine.dialect.name == "sqlite":
-        # The service's engine starts every transaction with BEGIN IMMEDIATE (the write lock); a plain
-        # deferred BEGIN reads a WAL snapshot and lets the service's writers go on meanwhile.
-        reader = create_engine(url, connect_args={"timeout": 30})
-        event.listen(reader, "connect", lambda dbapi, _record: setattr(dbapi, "isolation_level", None))
-        try:
-            with reader.connect() as connection:
-                connection.exec_driver_sql("BEGIN")
-                yield connection
-                connection.rollback()
-        finally:
-            reader.dispose()
+        # a reading connection's deferred BEGIN reads a WAL snapshot and lets the service's writers go on meanwhile
+        with engine.connect().execution_options(reading=True) as connection, connection.begin():
+            yield connection
         return
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection, connection.begin():
         connection.execute(text("SET TRANSACTION READ ONLY"))
@@ -100,7 +87,7 @@ def copy_database(source_url: str, target_url: str, by: str | None = None) -> di
                 raise CopyError("target_not_empty", f"{shown_url(target_url)} already holds rows ("
                                 + ", ".join(f"{name} {n}" for name, n in present.items()) + "); copy into an empty "
                                 "database")
-            with _snapshot(source_url, source) as reader:
+            with _snapshot(source) as reader:
                 expected = _counts(reader)
                 copied = {}
                 for table in Base.metadata.sorted_tables:

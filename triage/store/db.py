@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
+def shown_url(url: str) -> str:
+    """`url` with any password hidden, as it may be printed and audited."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`. SQLite files get WAL, foreign keys, a busy timeout, and write transactions
-    that take the write lock up front (BEGIN IMMEDIATE), so concurrent writers wait instead of failing."""
+    that take the write lock up front (BEGIN IMMEDIATE), so concurrent writers wait instead of failing; reads
+    (connections with the `reading` execution option, see `Sessions`) take no lock and run beside the writer."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
@@ -30,7 +39,7 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get("reading") else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -47,8 +56,23 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+class Sessions(sessionmaker[Session]):
+    """`sessions()` for reading (such a session is never committed), `sessions.begin()` for writing (committed
+    when the block ends without an error). On SQLite a read then never holds the write lock: before, a dashboard
+    computed over 1,000,000 complaints (1.7 s) made every decision wait for it."""
+
+    def __init__(self, engine: Engine):
+        super().__init__(engine.execution_options(reading=True), expire_on_commit=False)
+        self.engine = engine
+
+    @contextmanager
+    def begin(self) -> Iterator[Session]:
+        with self(bind=self.engine) as session, session.begin():
+            yield session
+
+
+def session_factory(engine: Engine) -> Sessions:
+    return Sessions(engine)
 
 
 def ping(engine: Engine) -> bool:
@@ -61,7 +85,7 @@ def ping(engine: Engine) -> bool:
         return False
 
 
-def open_database(url: str) -> tuple[Engine, sessionmaker[Session]]:
+def open_database(url: str) -> tuple[Engine, Sessions]:
     """Engine and session factory for `url`, with the schema migrated to the newest revision."""
     engine = make_engine(url)
     migrate(engine)

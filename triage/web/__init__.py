@@ -11,7 +11,6 @@ from datetime import timedelta
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.routing import IntegerConverter
 
 from triage import config, registry
@@ -21,7 +20,7 @@ from triage.jobs import JobService
 from triage.model import TriageModel
 from triage.report_cache import ReportCache
 from triage.service import INT_MAX, SuggestionService
-from triage.store.db import open_database
+from triage.store.db import Sessions, open_database
 
 
 @dataclass
@@ -29,7 +28,7 @@ class Services:
     """What the request handlers use; the web layer holds no other state."""
 
     engine: Engine
-    sessions: sessionmaker[Session]
+    sessions: Sessions
     suggestions: SuggestionService
     complaints: ComplaintService
     jobs: JobService
