@@ -37,7 +37,7 @@ def upgrade() -> None:
             '"CREATE EXTENSION pg_trgm" in this database and then "CREATE INDEX %s ON complaints USING gin '
             '(lower(text_masked) gin_trgm_ops)"', str(exc.orig).strip().splitlines()[0], INDEX)
         return
-    op.execute(f'CREATE INDEX {INDEX} ON complaints USING gin (lower(text_masked) gin_trgm_ops)')
+    op.execute(f'CREATE INDEX IF NOT EXISTS {INDEX} ON complaints USING gin (lower(text_masked) gin_trgm_ops)')
 
 
 def downgrade() -> None:
