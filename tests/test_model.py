@@ -30,6 +30,15 @@ def test_seed_model_routes_unseen_handwritten_complaints(seed_model):
     assert len(wrong) <= 1, f"misrouted: {wrong}"
 
 
+SMS = [("jalan rusak", "PUPR"), ("jln rusak pak", "PUPR"), ("sampah numpuk", "DLH"), ("pdam mati", "PDAM"),
+       ("mati lampu", "PLN"), ("parkir liar", "DISHUB"), ("bansos tidak cair", "DINSOS"), ("ktp blm jadi", "DISDUKCAPIL")]
+
+
+def test_seed_model_routes_the_commonest_one_line_sms(seed_model):
+    routed = [(text, agency, seed_model.suggest(text)["agency_top"][0]["code"]) for text, agency in SMS]
+    assert not (wrong := [r for r in routed if r[1] != r[2]]), f"misrouted (text, expected, got): {wrong}"
+
+
 def test_suggestion_shape(seed_model):
     s = seed_model.suggest("Ada pesan berantai bansos 5 juta, daftar lewat bit.ly/xyz, sebarkan sebelum dihapus!")
     assert len(s["agency_top"]) == 3 and len(s["category_top"]) == 3

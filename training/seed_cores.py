@@ -31,6 +31,9 @@ CORES: list[tuple[str, str, str]] = [
     ("JALAN", "PUPR", "kendaraan tambang pasir yang lewat {loc} kelebihan muatan sehingga jalan desa hancur"),
     ("JALAN", "PUPR", "perbaikan jalan di {loc} hanya separuh lalu ditinggal, sisanya masih berupa kubangan lumpur"),
     ("JALAN", "PUPR", "penutup lubang kontrol (manhole) di tengah jalan {loc} amblas, sangat berbahaya bagi pengendara"),
+    ("JALAN", "PUPR", "jalan rusak di {loc} {dur}, mohon segera diperbaiki sebelum ada korban"),
+    ("JALAN", "PUPR", "lapor jalan rusak dan berlubang di {loc}, kalau hujan jadi kubangan"),
+    ("JALAN", "PUPR", "kapan jalan rusak di {loc} diaspal lagi? {dur} dibiarkan begitu saja"),
     # Drainase & Banjir
     ("DRAINASE", "PUPR", "saluran air di {loc} tersumbat lumpur dan sampah, setiap hujan air meluap ke jalan dan rumah warga"),
     ("DRAINASE", "PUPR", "gorong-gorong di {loc} ambrol sehingga air tidak bisa mengalir, genangan setinggi lutut"),
