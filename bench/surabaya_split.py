@@ -21,12 +21,16 @@ MIN_TRAIN_ROWS = 50
 
 def split(source: Path, out: Path) -> tuple[Path, Path]:
     frame = pd.read_csv(source, dtype=str, keep_default_na=False)
-    train = frame[frame.created_at < CUTOFF].copy()
-    test = frame[frame.created_at >= CUTOFF].copy()
+    # ISO dates as in the file; other spellings read day first (Indonesian use); an unreadable date places no row
+    when = pd.to_datetime(frame.created_at, errors="coerce", utc=True, format="mixed", dayfirst=True)
+    if undated := int(when.isna().sum()):
+        print(f"{undated} rows without a readable created_at left out")
+    train = frame[when < pd.Timestamp(CUTOFF, tz="UTC")].copy()
+    test = frame[when >= pd.Timestamp(CUTOFF, tz="UTC")].copy()
     counts = train.agency.value_counts()
     kept = set(counts[counts >= MIN_TRAIN_ROWS].index)
-    for part in (train, test):
-        part["agency"] = part.agency.where(part.agency.isin(kept), "Lainnya")
+    for part in (train, test):  # an empty agency stays empty: no label, not Lainnya
+        part["agency"] = part.agency.where(part.agency.isin(kept) | (part.agency.str.strip() == ""), "Lainnya")
     out.mkdir(parents=True, exist_ok=True)
     columns = ["id", "text", "category", "agency", "district", "created_at"]
     train[columns].to_csv(out / "train.csv", index=False)
