@@ -22,6 +22,7 @@ branch_labels = None
 depends_on = None
 
 INDEX = 'ix_complaints_text_trgm'
+CREATE_INDEX = f'CREATE INDEX IF NOT EXISTS {INDEX} ON complaints USING gin (lower(text_masked) gin_trgm_ops)'
 
 
 def upgrade() -> None:
@@ -34,10 +35,10 @@ def upgrade() -> None:
     except DBAPIError as exc:
         logging.getLogger('triage.store').warning(
             'text search stays unindexed: the pg_trgm extension could not be created (%s); a superuser can run '
-            '"CREATE EXTENSION pg_trgm" in this database and then "CREATE INDEX %s ON complaints USING gin '
-            '(lower(text_masked) gin_trgm_ops)"', str(exc.orig).strip().splitlines()[0], INDEX)
+            '"CREATE EXTENSION pg_trgm" in this database and then "%s"', str(exc.orig).strip().splitlines()[0],
+            CREATE_INDEX)
         return
-    op.execute(f'CREATE INDEX IF NOT EXISTS {INDEX} ON complaints USING gin (lower(text_masked) gin_trgm_ops)')
+    op.execute(CREATE_INDEX)
 
 
 def downgrade() -> None:
