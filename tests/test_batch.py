@@ -109,8 +109,12 @@ def test_bad_inputs(model_dir, tmp_path):
     no_text = tmp_path / "no_text.csv"
     no_text.write_text("id,isi\n1,jalan rusak\n")
     result = run("reclassify", no_text, "-o", tmp_path / "o.csv", "--model", model_dir)
-    assert result.returncode == 1 and "no row could be scored" in result.stderr
-    assert "missing column 'text'" in (tmp_path / "o.csv.rejects.csv").read_text()
+    assert result.returncode == 2 and result.stderr.strip() == f"triage: error: {no_text}: no column 'text' (columns: id, isi)"
+    assert not list(tmp_path.glob("o.csv*")), "a file without the text column is refused before anything is written"
+    lines = tmp_path / "no_text.jsonl"  # each JSON Lines row names its own fields: one without text is a reject
+    lines.write_text('{"id": 1, "text": "jalan rusak"}\n{"id": 2, "isi": "sampah"}\n')
+    assert run("reclassify", lines, "-o", tmp_path / "o.csv", "--model", model_dir).returncode == 0
+    assert "empty text" in (tmp_path / "o.csv.rejects.csv").read_text()
     assert run("reclassify", tmp_path / "nope.csv", "-o", tmp_path / "o.csv", "--model", model_dir).returncode == 2
     assert "unknown format" in run("reclassify", no_text, "-o", tmp_path / "o.xlsx", "--model", model_dir).stderr
 

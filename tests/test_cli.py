@@ -81,6 +81,12 @@ def test_bad_input_gives_one_line_error_and_exit_code(trained, tmp_path):
     no_text = run("train", "--data", tmp_path / "notext.csv", "--out", tmp_path / "m")
     assert no_text.returncode == 2 and "no column 'text'" in no_text.stderr
 
+    (tmp_path / "header.csv").write_text("text,agency\n")
+    for command in (("train", "--out", tmp_path / "m"), ("evaluate", "--model", trained / "model")):
+        no_rows = run(*command, "--data", tmp_path / "header.csv")
+        assert no_rows.returncode == 2 and no_rows.stderr.strip().endswith("no complaint with text to "
+                                                                          f"{command[0]} on"), no_rows.stderr
+
     empty = run("predict", "   ", "--model", trained / "model")
     assert empty.returncode == 2 and "non-empty" in empty.stderr
 

@@ -65,6 +65,8 @@ def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tu
     when a misinformation head is trained, the seed complaints join it as examples (`seed_misinformation`)."""
     columns = columns or Columns()
     frame = read_tables(paths, columns)
+    if frame.empty:
+        raise DataError(f"{', '.join(map(str, paths))}: no complaint with text to train on")
     labels = {head: column_or_none(frame, col) for head, col in columns.labels().items()}
     if all(v is None for v in labels.values()) and not hoax_data:
         raise DataError(f"{', '.join(map(str, paths))}: none of the label columns "

@@ -134,6 +134,27 @@ def read_chunks(path: str, chunk_size: int) -> Iterator[pd.DataFrame]:
         raise BatchError(f"{path}: cannot read ({' '.join(str(exc).split())})") from exc  # one line
 
 
+def require_column(path: str, column: str) -> None:
+    """Refuse a CSV or Parquet file whose header lacks `column` before anything is written (in JSON Lines each
+    row names its own fields, and stdin cannot be read twice, so their rows are checked one by one)."""
+    kind = _format(path)
+    if path == "-" or kind == "jsonl" or not Path(path).is_file():
+        return
+    try:
+        if kind == "csv":
+            with open(path, "rb") as raw:
+                names = list(pd.read_csv(nul_free(raw), nrows=0, **CSV_AS_TEXT).columns)
+        else:
+            import pyarrow.parquet as pq
+
+            names = pq.ParquetFile(path).schema_arrow.names
+    except (ValueError, pd.errors.ParserError, OSError) as exc:
+        raise BatchError(f"{path}: cannot read ({' '.join(str(exc).split())})") from exc
+    if column not in names:
+        shown = ", ".join(str(name)[:40] for name in names[:20]) + (", ..." if len(names) > 20 else "")
+        raise BatchError(f"{path}: no column {column!r} (columns: {shown})")
+
+
 def estimate_rows(path: str) -> int | None:
     """Rows in INPUT for a progress bar's ETA: exact for Parquet and JSON Lines, line count for CSV
     (a quoted field spanning lines makes it an over-estimate); None for stdin."""
@@ -259,6 +280,7 @@ def reclassify(input_path: str, output_path: str, model_dir: str | Path, text_co
     kind = _format(output_path)
     if chunk_size < 1 or jobs < 1:
         raise BatchError("--chunk-size and --jobs must be at least 1")
+    require_column(input_path, text_col)
     model_dir = str(model_dir)
     # On Dask the parent never holds the model; the card says which version the workers will load.
     version = _card_version(model_dir) if scheduler else worker_model(model_dir).version

@@ -128,6 +128,8 @@ def evaluate(model_dir, data, report, as_json, **kw) -> None:
         frame = read_table(data, columns)
     except DataError as exc:
         _fail(str(exc))
+    if frame.empty:
+        _fail(f"{data}: no complaint with text to evaluate on")
     result, details = run_evaluation(model, frame, columns)
     if report:
         write_report(result, details, model, report)
