@@ -1,7 +1,13 @@
 """The queue's text search: what it finds (characters LIKE treats specially included) on SQLite and PostgreSQL,
-and, on PostgreSQL, that the trigram index of migration 0012 can answer it."""
+and that each database's trigram index answers it: PostgreSQL's of migration 0012, SQLite's FTS5 table of 0013."""
 
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
+from sqlalchemy.dialects import sqlite
+
+from triage.complaints import _search
+from triage.store.db import migrate
+from triage.store.search import TEXT_INDEX
+from triage.store.tables import Complaint
 
 TEXTS = ["Diskon 50% retribusi pasar tidak berlaku", "Saluran air_limbah RT 05/RW 02 mampet",
          "SAMPAH menumpuk di TPS pasar", "Lampu jalan mati di gang Melati", "Jalan ambles di km 7"]
@@ -22,23 +28,62 @@ def test_search_matches_the_text_as_typed_ignoring_case(world):
         assert _found(service, sessions, admin, q) == expected, f"search {q!r}"
 
 
-def test_postgresql_search_can_use_the_trigram_index(world, database_url):
-    if not database_url.startswith("postgresql"):
-        return  # SQLite has no such index; the search above covers it
-    sessions, service, admin, _ = world
-    service.ingest(sessions, admin, [{"external_id": "trgm-1", "text": TEXTS[2]}])
-    engine, searches = sessions.engine, []
+def _search_statements(sessions, run) -> list[tuple]:
+    """The LIKE statements (with their parameters) that `run()` sends to the database."""
+    searches = []
 
     def capture(connection, cursor, statement, parameters, context, executemany):
         if "LIKE" in statement:
             searches.append((statement, parameters))
 
-    event.listen(engine, "before_cursor_execute", capture)
+    event.listen(sessions.engine, "before_cursor_execute", capture)
     try:
-        assert _found(service, sessions, admin, "sampah") == {"trgm-1"}
+        run()
     finally:
-        event.remove(engine, "before_cursor_execute", capture)
+        event.remove(sessions.engine, "before_cursor_execute", capture)
     assert searches, "the queue's search ran a LIKE"
+    return searches
+
+
+def test_sqlite_search_asks_the_trigram_table_and_keeps_it_in_step(world, database_url):
+    if not database_url.startswith("sqlite"):
+        return  # PostgreSQL's index is checked below
+    sessions, service, admin, _ = world
+    service.ingest(sessions, admin, [{"external_id": f"fts-{n}", "text": t} for n, t in enumerate(TEXTS)])
+    statement, parameters = _search_statements(sessions, lambda: _found(service, sessions, admin, "sampah"))[0]
+    with sessions.engine.connect() as connection:
+        plan = " ".join(row[-1] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters))
+    assert "VIRTUAL TABLE INDEX" in plan and TEXT_INDEX in plan, plan
+
+    with sessions.begin() as session:  # the service never changes or deletes a text; a DBA's statement may
+        session.execute(text("UPDATE complaints SET text_masked = 'Got mampet di gang Mawar' "
+                             "WHERE external_id = 'fts-3'"))
+        gone = "(SELECT id FROM complaints WHERE external_id = 'fts-4')"
+        for table in ("suggestions", "audit_events"):
+            session.execute(text(f"DELETE FROM {table} WHERE complaint_id = {gone}"))
+        session.execute(text("DELETE FROM complaints WHERE external_id = 'fts-4'"))
+    assert _found(service, sessions, admin, "mawar") == {"fts-3"}
+    assert _found(service, sessions, admin, "gang melati") == set() == _found(service, sessions, admin, "ambles")
+
+    with sessions.begin() as session:  # a database at 0012, complaints stored: the upgrade indexes them
+        session.execute(text(f"DROP TABLE {TEXT_INDEX}"))
+        session.execute(text("UPDATE alembic_version SET version_num = '0012'"))
+    migrate(sessions.engine)
+    assert _found(service, sessions, admin, "retribusi") == {"fts-0"}
+
+
+def test_without_the_trigram_table_sqlite_searches_with_like_alone():
+    query = select(Complaint.id).where(_search("sampah"))
+    assert TEXT_INDEX not in str(query.compile(dialect=sqlite.dialect())), "a SQLite that could not make the table"
+
+
+def test_postgresql_search_can_use_the_trigram_index(world, database_url):
+    if not database_url.startswith("postgresql"):
+        return  # SQLite has no such index; the search above covers it
+    sessions, service, admin, _ = world
+    service.ingest(sessions, admin, [{"external_id": "trgm-1", "text": TEXTS[2]}])
+    engine = sessions.engine
+    searches = _search_statements(sessions, lambda: _found(service, sessions, admin, "sampah"))
     with engine.connect() as connection:
         indexes = connection.scalars(text("SELECT indexname FROM pg_indexes WHERE tablename = 'complaints'")).all()
         assert "ix_complaints_text_trgm" in indexes, "migration 0012 creates it where pg_trgm is available"

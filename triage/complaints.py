@@ -23,6 +23,7 @@ from triage.audit import event_view
 from triage.service import InputError, SuggestionService, number_in, whole_number
 from triage.similar import rank_similar
 from triage.spreadsheet import csv_chunks
+from triage.store.search import search_condition
 from triage.store.tables import (
     STATUSES,
     AuditEvent,
@@ -110,10 +111,7 @@ def _number(q: str) -> int | None:
 def _search(q: str):
     """SQL condition for a search box: the masked text contains `q`, or `q` is the complaint's number (`#123`) or
     its external id (the tracking number the reporter was given)."""
-    lowered = func.lower(Complaint.text_masked, type_=Complaint.text_masked.type)  # the pattern bound as the column
-    matches = [lowered.contains(q.lower(), autoescape=True), Complaint.external_id == q.strip()]
-    number = _number(q)
-    return or_(*matches, Complaint.id == number) if number is not None else or_(*matches)
+    return search_condition(q, _number(q))
 
 
 def _overdue(complaint: Complaint, now: datetime) -> bool:

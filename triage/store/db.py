@@ -10,6 +10,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from triage.store.search import TEXT_INDEX
+
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -89,5 +91,10 @@ def open_database(url: str) -> tuple[Engine, Sessions]:
     """Engine and session factory for `url`, with the schema migrated to the newest revision."""
     engine = make_engine(url)
     migrate(engine)
+    if engine.dialect.name == "sqlite":  # migration 0013 made the search's trigram table where SQLite could
+        with engine.connect() as connection:
+            engine.dialect.text_index = connection.scalar(
+                text("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :name"),
+                {"name": TEXT_INDEX}) == 1
     engine.dispose()  # no connection may cross a fork (gunicorn --preload): each worker opens its own
     return engine, session_factory(engine)

@@ -1,0 +1,69 @@
+"""The queue's search box as SQL: the masked text contains the words, or they are the complaint's external id or
+number; answered from an index where the database has one.
+
+PostgreSQL answers `lower(text_masked) LIKE '%q%'` from the `pg_trgm` index of migration 0012. SQLite cannot index a
+LIKE: where migration 0013 made its FTS5 trigram table (`TEXT_INDEX`), the search first gathers the candidate rows
+(those the table finds for the phrase, the one with that external id, the one with that number) and tests only
+them. Each row is judged by the same condition either way, so the results do not depend on the index.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from sqlalchemy import Boolean, ColumnElement, func, literal, literal_column, or_, select, table, union_all
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
+
+from triage.store.tables import Complaint
+
+TEXT_INDEX = "complaints_text"  # FTS5 over complaints.text_masked (migration 0013, SQLite only)
+TRIGRAM = 3  # the table knows no shorter phrase
+
+
+class _Search(ColumnElement[bool]):
+    """`plain`, or on a SQLite database with the trigram table, `indexed` (the same test on candidate rows)."""
+
+    type = Boolean()
+    inherit_cache = True
+    _traverse_internals: ClassVar[list] = [("plain", InternalTraversal.dp_clauseelement),
+                                           ("indexed", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, plain: ColumnElement[bool], indexed: ColumnElement[bool]):
+        self.plain, self.indexed = plain, indexed
+
+    def self_group(self, against=None):
+        return self  # compiled in parentheses, and already a condition (not a value to compare with true)
+
+
+@compiles(_Search)
+def _compile_plain(element: _Search, compiler, **kw) -> str:
+    return f"({compiler.process(element.plain, **kw)})"
+
+
+@compiles(_Search, "sqlite")
+def _compile_sqlite(element: _Search, compiler, **kw) -> str:
+    chosen = element.indexed if getattr(compiler.dialect, "text_index", False) else element.plain
+    return f"({compiler.process(chosen, **kw)})"
+
+
+def search_condition(q: str, number: int | None) -> ColumnElement[bool]:
+    """The complaints whose masked text contains `q` (case aside, LIKE's wildcards taken literally), whose external
+    id is `q`, or whose id is `number`."""
+    lowered, external_id = q.lower(), q.strip()
+    # patterns are bound with the column's type, which drops NUL characters as it does from what is stored
+    lowered_text = func.lower(Complaint.text_masked, type_=Complaint.text_masked.type)
+    matches = [lowered_text.contains(lowered, autoescape=True), Complaint.external_id == external_id]
+    if number is not None:
+        matches.append(Complaint.id == number)
+    plain = or_(*matches)
+    if len(lowered) < TRIGRAM:
+        return plain
+    phrase = literal('"' + lowered.replace('"', '""') + '"', type_=Complaint.text_masked.type)
+    candidates = [select(literal_column("rowid")).select_from(table(TEXT_INDEX))
+                  .where(literal_column(TEXT_INDEX).op("MATCH")(phrase)),
+                  select(Complaint.id).where(Complaint.external_id == external_id)]
+    if number is not None:
+        candidates.append(select(literal(number)))
+    return _Search(plain, Complaint.id.in_(union_all(*candidates)) & plain)
+
