@@ -50,8 +50,7 @@ def _compile_sqlite(element: _Search, compiler, **kw) -> str:
 def search_condition(q: str, number: int | None) -> ColumnElement[bool]:
     """The complaints whose masked text contains `q` (case aside, LIKE's wildcards taken literally), whose external
     id is `q`, or whose id is `number`."""
-    lowered, external_id = q.lower(), q.strip()
-    # patterns are bound with the column's type, which drops NUL characters as it does from what is stored
+    lowered, external_id = q.replace("\0", "").lower(), q.strip()  # NUL is dropped from what is stored, too
     lowered_text = func.lower(Complaint.text_masked, type_=Complaint.text_masked.type)
     matches = [lowered_text.contains(lowered, autoescape=True), Complaint.external_id == external_id]
     if number is not None:
