@@ -49,6 +49,7 @@ EXPORT_COLUMNS = ("id", "external_id", "channel", "district", "status", "receive
                   "flagged", "misinformation", "responded_at", "returned_by", "reopened_at", "duplicate_of", "text")
 FAR = datetime(9999, 1, 1)  # sorts complaints without a due date last
 SIMILAR_CANDIDATES = 400
+RECENT_CANDIDATES = 100
 MAX_BULK = 500
 MAX_REASON = 2000
 MAX_FOLLOW_UP = 5000
@@ -417,20 +418,23 @@ class ComplaintService:
     def similar(self, session: Session, principal: Principal, complaint_id: int, k: int = 5) -> list[dict]:
         """Up to `k` earlier complaints most alike this one (possible duplicates), with their routing.
 
-        Candidates are the most recent `SIMILAR_CANDIDATES` earlier complaints the principal may see
-        that share its suggested or routed agency or category; they are ranked by cosine similarity of
-        the model's normalised, stemmed words (see `triage.similar`)."""
+        Candidates are the most recent `SIMILAR_CANDIDATES` earlier complaints the principal may see that share
+        its suggested or routed agency or category, and the most recent `RECENT_CANDIDATES` whatever their routing
+        (the model, unsure, may put two reports of one event under different agencies); they are ranked by cosine
+        similarity of the model's normalised, stemmed words (see `triage.similar`)."""
         principal.require("read")
         current = self._get_visible(session, principal, complaint_id)
         codes_a = {c for c in (current.agency, current.suggested_agency) if c}
         codes_c = {c for c in (current.category, current.suggested_category) if c}
         related = or_(Complaint.agency.in_(codes_a), Complaint.suggested_agency.in_(codes_a),
                       Complaint.category.in_(codes_c), Complaint.suggested_category.in_(codes_c))
-        candidates = list(session.execute(
-            select(Complaint.id, Complaint.text_masked)
-            .where(_visible_to(principal), related, Complaint.id != current.id,
-                   Complaint.received_at <= current.received_at)
-            .order_by(Complaint.received_at.desc()).limit(SIMILAR_CANDIDATES)))
+        earlier = (select(Complaint.id, Complaint.text_masked)
+                   .where(_visible_to(principal), Complaint.id != current.id,
+                          Complaint.received_at <= current.received_at)
+                   .order_by(Complaint.received_at.desc()))
+        found = [*session.execute(earlier.where(related).limit(SIMILAR_CANDIDATES)),
+                 *session.execute(earlier.limit(RECENT_CANDIDATES))]
+        candidates = list({row.id: row for row in found}.values())
         ranked = rank_similar(self.suggestions.model.vectorizer.preprocessor, current.text_masked,
                               [text for _, text in candidates], k)
         ids = [candidates[i][0] for i, _ in ranked]
