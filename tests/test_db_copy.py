@@ -89,6 +89,9 @@ def test_copy_keeps_every_row_and_the_target_takes_new_complaints(database_url, 
         admin, _ = add_user(session, "admin2", "coordinator")
     results, _ = service.ingest(sessions, admin, [{"external_id": "d", "text": "Lampu jalan mati di gang tiga"}])
     assert results[0]["id"] == 4
+    with sessions() as session:  # copied texts and new ones are searchable (SQLite indexes the copy in one go)
+        found = {c["external_id"] for c in service.list(session, admin, {"q": "jalan", "limit": 50})["items"]}
+    assert found == {"b", "d"}
 
     index = tmp_path / "moved" / "hoax_index.joblib"
     env = {"TRIAGE_DATABASE_URL": other_database, "TRIAGE_HOAX_INDEX": str(index)}

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, Integer, String, TypeDecorator, func,
 from sqlalchemy.engine import make_url
 
 from triage.store.db import open_database, shown_url
+from triage.store.search import text_index_filled_afterwards
 from triage.store.tables import AuditEvent, Base, utcnow
 
 BATCH = 5000
@@ -87,7 +88,7 @@ def copy_database(source_url: str, target_url: str, by: str | None = None) -> di
                 raise CopyError("target_not_empty", f"{shown_url(target_url)} already holds rows ("
                                 + ", ".join(f"{name} {n}" for name, n in present.items()) + "); copy into an empty "
                                 "database")
-            with _snapshot(source) as reader:
+            with _snapshot(source) as reader, text_index_filled_afterwards(writer):
                 expected = _counts(reader)
                 copied = {}
                 for table in Base.metadata.sorted_tables:
