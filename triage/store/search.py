@@ -82,7 +82,6 @@ def search_condition(q: str, number: int | None) -> ColumnElement[bool]:
     return _Search(plain, Complaint.id.in_(union_all(*candidates)) & plain)
 
 
-
 @contextmanager
 def text_index_filled_afterwards(connection: Connection) -> Iterator[None]:
     """Rows written inside this block into a SQLite database with the trigram table are indexed in one rebuild at
