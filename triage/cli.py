@@ -817,7 +817,7 @@ def purge_identities(days, dry_run) -> None:
 
 @main.group()
 def db() -> None:
-    """The database itself: copies for backup or for moving to PostgreSQL."""
+    """The database itself: copies for backup or for moving to PostgreSQL, its schema's revision."""
 
 
 def _database(value: str) -> str:
@@ -847,6 +847,60 @@ def copy_db(target, source) -> None:
               f"{str(exc.orig if getattr(exc, 'orig', None) else exc).splitlines()[0]}", 1)
     click.echo(json.dumps(rows))
     click.echo(f"copied {sum(rows.values()):,} rows into {shown_url(target_url)}", err=True)
+
+
+_DATABASE = click.option("--database", help="URL or SQLite file path (default: TRIAGE_DATABASE_URL or instance/)")
+
+
+def _schema_engine(database: str | None):
+    from triage.config import database_url
+    from triage.store.db import make_engine
+
+    return make_engine(_database(database) if database else database_url())
+
+
+@db.command("upgrade")
+@_DATABASE
+def upgrade_db(database) -> None:
+    """Bring the schema to the newest revision now, rather than when the service or a command first opens the
+    database (a migration over millions of complaints takes minutes). Prints the revisions before and after
+    as JSON; a change is audited."""
+    from triage.store.db import migrate
+
+    before, after = migrate(_schema_engine(database), by=_operator())
+    click.echo(json.dumps({"from": before, "to": after}))
+
+
+@db.command("downgrade")
+@click.argument("revision")
+@_DATABASE
+@click.option("--yes", is_flag=True, help="undo the revisions listed without --yes, dropping what they hold")
+def downgrade_db(revision, database, yes) -> None:
+    """Take the schema back down to REVISION before going back to an older release: stop the service, take a
+    backup (triage db copy), run this with the newer release, then start the older one. Without --yes it only
+    lists the revisions it would undo. Prints the revisions before and after as JSON; audited."""
+    from triage.store.db import downgrade, schema_revision, schema_revisions
+
+    known = [key for key, _ in schema_revisions()]
+    if revision not in known:
+        _fail(f"db downgrade: unknown revision {revision!r} (known: {', '.join(known)})")
+    engine = _schema_engine(database)
+    current = schema_revision(engine)
+    if current is None:
+        _fail("db downgrade: the database has no schema yet")
+    if current not in known:
+        _fail(f"db downgrade: the database is at revision {current}, which this release does not know")
+    if known.index(revision) > known.index(current):
+        _fail(f"db downgrade: the database is at revision {current}, older than {revision} (triage db upgrade)")
+    undone = [(key, doc) for key, doc in schema_revisions() if known.index(revision) < known.index(key)
+              <= known.index(current)]
+    if undone and not yes:
+        for key, doc in reversed(undone):
+            click.echo(f"would undo {key}: {doc}", err=True)
+        _fail(f"db downgrade: {len(undone)} revision(s) to undo; what they added is dropped: take a backup "
+              "(triage db copy), then add --yes")
+    before, after = downgrade(engine, revision, by=_operator())
+    click.echo(json.dumps({"from": before, "to": after}))
 
 if __name__ == "__main__":
     main()

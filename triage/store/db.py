@@ -6,11 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from triage.store.search import TEXT_INDEX
+from triage.store.tables import AuditEvent, utcnow
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -46,16 +47,71 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to `revision`, by default the newest."""
+def migrate(engine: Engine, revision: str = "head", by: str | None = None) -> tuple[str | None, str | None]:
+    """Bring the schema up to `revision`, by default the newest; returns the revisions before and after. With
+    `by` (who asked) a change is recorded in the audit trail."""
+    return _change_schema(engine, "upgrade", revision, by)
+
+
+def downgrade(engine: Engine, revision: str, by: str | None = None) -> tuple[str | None, str | None]:
+    """Take the schema back down to `revision` (a release being rolled back), as `migrate`. The tables and
+    columns of the revisions undone are dropped with what they hold."""
+    return _change_schema(engine, "downgrade", revision, by)
+
+
+def schema_revisions() -> list[tuple[str, str]]:
+    """Every revision the code knows, oldest first, with the first line of its description."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    return [(script.revision, script.doc.splitlines()[0]) for script in reversed(list(scripts.walk_revisions()))]
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The database's revision, None for a database without one."""
+    with engine.connect() as connection:
+        return _revision(connection)
+
+
+def _revision(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def _change_schema(engine: Engine, direction: str, revision: str, by: str | None) -> tuple[str | None, str | None]:
+    """Run Alembic's upgrade or downgrade in one transaction. On SQLite foreign keys are off meanwhile and
+    checked before the commit (SQLite's documented procedure): a migration that rebuilds a table (batch mode:
+    copy, drop, rename) would otherwise fail on the rows referring to it."""
     from alembic import command
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:  # SQLite ignores this pragma inside a transaction, so it is set before Alembic begins one
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                before = _revision(connection)
+                config.attributes["connection"] = connection
+                getattr(command, direction)(config, revision)
+                after = _revision(connection)
+                checked = sqlite and after != before  # a scan of every reference: only after a change
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all() if checked else []
+                if broken:
+                    raise RuntimeError(f"{direction} to {revision} left rows referring to missing rows: "
+                                       + ", ".join(f"{table} rowid {rowid} -> {parent}"
+                                                   for table, rowid, parent, _ in broken[:5]))
+                if by and after != before and after is not None:
+                    connection.execute(AuditEvent.__table__.insert(), [{
+                        "at": utcnow(), "user_id": None, "action": "database.migrated",
+                        "detail": {"from": before, "to": after, "via": "cli", "by": by}}])
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+    return before, after
 
 
 class Sessions(sessionmaker[Session]):
