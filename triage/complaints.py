@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -363,17 +363,18 @@ class ComplaintService:
         principal.require("read")
         now = utcnow()
         query = self._filtered(principal, filters, now)
-        due = func.coalesce(Complaint.due_at, FAR)
+        after = None
         if filters.get("cursor"):
             last_due, last_id = _decode_cursor(filters["cursor"])
-            query = query.where(or_(due > last_due, and_(due == last_due, Complaint.id > last_id)))
+            after = (None if last_due == FAR else last_due, last_id)
         limit = filters.get("limit") or 50
         if not isinstance(limit, int) or not 1 <= limit <= 200:
             raise InputError("invalid_limit", "limit must be between 1 and 200")
-        # the page's ids first (from the status/due index where the filters allow), then only their rows: with
-        # 200,000 complaints waiting, reading every waiting row to sort them took 420 ms on PostgreSQL, the ids 24 ms
-        ids = query.with_only_columns(Complaint.id).order_by(due, Complaint.id).limit(limit + 1)
-        rows = list(session.scalars(select(Complaint).where(Complaint.id.in_(ids)).order_by(due, Complaint.id)))
+        # the page's ids first (from the due-date indexes), then only their rows: with 200,000 complaints waiting,
+        # reading every waiting row to sort them took 420 ms on PostgreSQL, the ids 24 ms
+        ids = _queue_ids(session, query, after, limit + 1)
+        found = {c.id: c for c in session.scalars(select(Complaint).where(Complaint.id.in_(ids)))}
+        rows = [found[key] for key in ids]
         page, more = rows[:limit], len(rows) > limit
         latest = self._latest_many(session, [c.id for c in page])
         repeats = self._duplicate_counts(session, principal, [c.id for c in page])
@@ -408,12 +409,9 @@ class ComplaintService:
         (for j/k and for opening the next complaint after a decision); None at either end."""
         principal.require("read")
         current = self._get_visible(session, principal, complaint_id)
-        query = self._filtered(principal, filters, utcnow()).with_only_columns(Complaint.id)
-        due, here = func.coalesce(Complaint.due_at, FAR), current.due_at or FAR
-        after = or_(due > here, and_(due == here, Complaint.id > current.id))
-        before = or_(due < here, and_(due == here, Complaint.id < current.id))
-        return {"previous": session.scalar(query.where(before).order_by(due.desc(), Complaint.id.desc()).limit(1)),
-                "next": session.scalar(query.where(after).order_by(due, Complaint.id).limit(1))}
+        query, here = self._filtered(principal, filters, utcnow()), (current.due_at, current.id)
+        before, after = _queue_ids(session, query, here, 1, backwards=True), _queue_ids(session, query, here, 1)
+        return {"previous": before[0] if before else None, "next": after[0] if after else None}
 
     def similar(self, session: Session, principal: Principal, complaint_id: int, k: int = 5) -> list[dict]:
         """Up to `k` earlier complaints most alike this one (possible duplicates), with their routing.
@@ -862,6 +860,31 @@ def _bulk_refusal(complaint: Complaint | None, latest: Suggestion | None, thresh
     if (latest.top_agency_probability or 0.0) < threshold:
         return "below_threshold"
     return None
+
+
+def _queue_ids(session: Session, query, after: tuple[datetime | None, int] | None, limit: int,
+               backwards: bool = False) -> list[int]:
+    """Up to `limit` ids of `query` in queue order (due date, complaints without one last, then id) from just
+    after the position `after` (due date or None, id), or just before it `backwards`; from the start without one.
+    One query per part, dated then undated, each reading the due-date indexes in order: sorting by
+    `coalesce(due_at, FAR)` read and sorted every matching row (a complaint's previous/next at 1,000,000
+    complaints: 160 ms unfiltered)."""
+    ids = query.with_only_columns(Complaint.id)
+    due, key = (Complaint.due_at.desc(), Complaint.id.desc()) if backwards else (Complaint.due_at, Complaint.id)
+    dated = ids.where(Complaint.due_at.is_not(None)).order_by(due, key)
+    undated = ids.where(Complaint.due_at.is_(None)).order_by(key)
+    if after is None:
+        parts = [undated, dated] if backwards else [dated, undated]
+    elif after[0] is None:  # among the undated
+        parts = [undated.where(Complaint.id < after[1]), dated] if backwards else [undated.where(Complaint.id > after[1])]
+    else:
+        position = tuple_(Complaint.due_at, Complaint.id)
+        parts = [dated.where(position < tuple_(*after))] if backwards else [dated.where(position > tuple_(*after)), undated]
+    found: list[int] = []
+    for part in parts:
+        if len(found) < limit:
+            found += session.scalars(part.limit(limit - len(found))).all()
+    return found
 
 
 def _encode_cursor(due: datetime, complaint_id: int) -> str:
