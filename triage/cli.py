@@ -892,8 +892,7 @@ def downgrade_db(revision, database, yes) -> None:
         _fail(f"db downgrade: the database is at revision {current}, which this release does not know")
     if known.index(revision) > known.index(current):
         _fail(f"db downgrade: the database is at revision {current}, older than {revision} (triage db upgrade)")
-    undone = [(key, doc) for key, doc in schema_revisions() if known.index(revision) < known.index(key)
-              <= known.index(current)]
+    undone = schema_revisions()[known.index(revision) + 1:known.index(current) + 1]
     if undone and not yes:
         for key, doc in reversed(undone):
             click.echo(f"would undo {key}: {doc}", err=True)

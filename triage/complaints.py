@@ -374,7 +374,7 @@ class ComplaintService:
         # reading every waiting row to sort them took 420 ms on PostgreSQL, the ids 24 ms
         ids = _queue_ids(session, query, after, limit + 1)
         found = {c.id: c for c in session.scalars(select(Complaint).where(Complaint.id.in_(ids)))}
-        rows = [found[key] for key in ids]
+        rows = [found[key] for key in ids if key in found]  # on PostgreSQL each statement sees its own instant
         page, more = rows[:limit], len(rows) > limit
         latest = self._latest_many(session, [c.id for c in page])
         repeats = self._duplicate_counts(session, principal, [c.id for c in page])
@@ -884,7 +884,7 @@ def _queue_ids(session: Session, query, after: tuple[datetime | None, int] | Non
     for part in parts:
         if len(found) < limit:
             found += session.scalars(part.limit(limit - len(found))).all()
-    return found
+    return list(dict.fromkeys(found))  # a complaint resolved between the two queries is found in both
 
 
 def _encode_cursor(due: datetime, complaint_id: int) -> str:
