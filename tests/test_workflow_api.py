@@ -676,3 +676,32 @@ def test_search_finds_a_complaint_by_its_number_or_tracking_id(service):
     assert created["suggestion"]["agency_top"][0]["code"] != "DLH"
     _, body = service.call("GET", "/api/v1/complaints?q=LAPOR-2025-004711", service.tokens["dlh"])
     assert body["items"] == [], "an agency liaison finds only what it may see"
+
+
+def _scrape(service, token: str) -> dict[str, float]:
+    """`GET /metrics` as {'name{labels}': value}."""
+    status, body = service.download("/metrics", token)
+    assert status == 200, body[:300]
+    return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+            for line in body.decode().splitlines() if line and not line.startswith("#")}
+
+
+def test_metrics_count_every_workers_requests_and_read_the_queue(service):
+    """Three gunicorn workers answer; the scrape, whichever worker takes it, sums what all of them counted."""
+    token, healthz = service.tokens["integrasi"], 'triage_http_requests_total{method="GET",route="/healthz",status="200"}'
+    before = _scrape(service, token).get(healthz, 0)
+    with ThreadPoolExecutor(6) as pool:  # at the same time, so that more than one worker answers
+        assert set(pool.map(lambda _: service.call("GET", "/healthz")[0], range(60))) == {200}
+    ingest(service, "metrics-1", TRASH)
+    scraped = _scrape(service, service.tokens["auditor"])
+    assert scraped[healthz] - before == 60
+    assert scraped['triage_http_request_duration_seconds_count{method="GET",route="/healthz"}'] >= 60
+    assert any(key.startswith('triage_http_requests_total{method="POST",route="/api/v1/complaints"') for key in scraped)
+    assert not any("metrics-1" in key for key in scraped), "routes are rules, never paths or ids"
+    for status in STATUSES:
+        stored = count(service, Complaint, Complaint.status == status)
+        assert scraped.get(f'triage_complaints{{status="{status}"}}', 0) == stored, status
+    assert sum(v for k, v in scraped.items() if k.startswith("triage_model_info{")) == 1
+    assert service.call("GET", "/metrics")[0] == 401
+    status, refused = service.call("GET", "/metrics", service.tokens["dlh"])
+    assert (status, refused["error"]["code"]) == (403, "forbidden")

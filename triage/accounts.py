@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "reopen": frozenset({"coordinator"}),  # a resolution the reporter objects to
     "merge": frozenset({"coordinator"}),  # close a duplicate report into the complaint it repeats
     "stats": frozenset({"coordinator", "auditor"}),
+    "metrics": frozenset({"coordinator", "auditor", "integration"}),  # GET /metrics, for a monitoring system
     "audit": frozenset({"coordinator", "auditor"}),
     "jobs": frozenset({"coordinator"}),
     "models": frozenset({"coordinator"}),

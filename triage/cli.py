@@ -10,6 +10,7 @@ import dataclasses
 import json
 import os
 import sys
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -173,6 +174,8 @@ def serve(host, port, workers) -> None:
         registry.active_dir()
     except ModelError as exc:
         _fail(str(exc), 1)
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # where each worker counts its requests for /metrics
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="triage-metrics-")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     os.execv(str(gunicorn), [str(gunicorn), "--chdir", str(PROJECT_ROOT), "--workers", str(workers),
                              "--bind", f"{host}:{port}", "--preload", "--config", "python:triage.web.gunicorn_conf",

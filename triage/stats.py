@@ -13,7 +13,7 @@ from sqlalchemy import Integer, and_, case, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from triage.complaints import CLOSED
-from triage.store.tables import Complaint, Decision, Suggestion, utcnow
+from triage.store.tables import Complaint, Decision, Job, Suggestion, utcnow
 from triage.times import iso
 
 STATS_WEEKS = 12
@@ -34,6 +34,16 @@ def stats(session: Session) -> dict:
     return {"computed_at": iso(now), **_counts(session, now), **_weekly_volume(session, since),
             "weekly_quality": _weekly_quality(session, since), "top_corrections": top_corrections,
             "model_versions": per_version}
+
+
+def monitoring_figures(session: Session) -> dict:
+    """The figures a monitoring system reads every minute or so, each from an index: complaints by status, open
+    complaints past their due date by status and agency, background jobs by status."""
+    late = select(Complaint.status, Complaint.agency, func.count()).where(
+        Complaint.status.not_in(CLOSED), Complaint.due_at < utcnow()).group_by(Complaint.status, Complaint.agency)
+    return {"complaints": dict(session.execute(select(Complaint.status, func.count()).group_by(Complaint.status)).all()),
+            "overdue": {(status, agency or ""): n for status, agency, n in session.execute(late)},
+            "jobs": dict(session.execute(select(Job.status, func.count()).group_by(Job.status)).all())}
 
 
 def _counts(session: Session, now: datetime) -> dict:

@@ -10,7 +10,7 @@ import json
 import re
 import time
 
-from flask import Blueprint, current_app, g, jsonify, request, send_file
+from flask import Blueprint, Response, current_app, g, jsonify, request, send_file
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from triage import audit, catalogue, changes, model_admin, retention, user_admin
@@ -18,7 +18,9 @@ from triage.accounts import Principal, authenticate
 from triage.config import hoax_index_path
 from triage.hoaxes import CatalogueError, normalise_entry
 from triage.service import InputError, whole_number_text
+from triage.stats import monitoring_figures
 from triage.store.db import ping
+from triage.web import metrics
 from triage.web.common import (
     audit_csv_response,
     audit_filters,
@@ -86,10 +88,12 @@ def _start_timer():
 
 @blueprint.after_app_request
 def _log_request(response):
+    seconds = time.perf_counter() - g.get("started", time.perf_counter())
     current_app.extensions["triage.access_log"].info(json.dumps({
         "event": "request", "method": request.method, "path": request.path, "status": response.status_code,
-        "duration_ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2),
-        "user_id": g.get("user_id")}))
+        "duration_ms": round(seconds * 1000, 2), "user_id": g.get("user_id")}))
+    metrics.observe(request.method, request.url_rule.rule if request.url_rule else "(none)", response.status_code,
+                    seconds)
     return response
 
 
@@ -105,6 +109,17 @@ def readyz():
     body = {"status": "ok" if database else "unavailable", "database": database,
             "model_version": suggestions.model.version, "model_error": suggestions.reload_error}
     return jsonify(body), 200 if database else 503
+
+
+@blueprint.get("/metrics")
+def prometheus_metrics():
+    """Prometheus text format (coordinator, auditor, integration tokens): requests and latency per route, complaints
+    by status, overdue ones by status and agency, jobs by status, the model version."""
+    principal().require("metrics")
+    with services().sessions() as session:
+        figures = monitoring_figures(session)
+    body, content_type = metrics.exposition(figures, services().suggestions.model.version)
+    return Response(body, content_type=content_type)
 
 
 @blueprint.get("/api/v1/openapi.json")

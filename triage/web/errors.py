@@ -27,7 +27,7 @@ RETRY_SECONDS = 5
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz")
+    return request.path.startswith("/api/") or request.path in ("/healthz", "/readyz", "/metrics")
 
 
 def error(status: int, code: str, message: str, **extra):

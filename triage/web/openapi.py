@@ -91,6 +91,10 @@ OPENAPI = {
         "/healthz": {"get": {"summary": "process up", "security": [], "responses": {"200": {"description": "up"}}}},
         "/readyz": {"get": {"summary": "database reachable and model loaded", "security": [],
                             "responses": {"200": {"description": "ready"}, "503": {"description": "not ready"}}}},
+        "/metrics": {"get": {
+            "summary": "Prometheus text format: requests and latency per route, complaints by status, overdue ones by "
+                       "status and agency, jobs by status, the model version (coordinator, auditor, integration)",
+            "responses": {"200": {"description": "metrics", "content": {"text/plain": {}}}, **ERRORS}}},
         "/api/v1/suggest": {"post": {
             "summary": "stateless suggestion for one complaint text (any role)",
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
