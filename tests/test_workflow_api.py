@@ -702,6 +702,8 @@ def test_metrics_count_every_workers_requests_and_read_the_queue(service):
         stored = count(service, Complaint, Complaint.status == status)
         assert scraped.get(f'triage_complaints{{status="{status}"}}', 0) == stored, status
     assert sum(v for k, v in scraped.items() if k.startswith("triage_model_info{")) == 1
+    assert service.call("FOOBAR", "/healthz")[0] == 405
+    assert 'triage_http_requests_total{method="OTHER",route="(none)",status="405"}' in _scrape(service, token)
     assert service.call("GET", "/metrics")[0] == 401
     status, refused = service.call("GET", "/metrics", service.tokens["dlh"])
     assert (status, refused["error"]["code"]) == (403, "forbidden")

@@ -15,8 +15,13 @@ LATENCY = Histogram("triage_http_request_duration_seconds", "Time to answer an H
                     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30), registry=None)
 
 
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def observe(method: str, route: str, status: int, seconds: float) -> None:
-    """Count one request; `route` is the URL rule (`/pengaduan/<int:complaint_id>`), never the path itself."""
+    """Count one request; `route` is the URL rule (`/pengaduan/<int:complaint_id>`), never the path itself, and a
+    method outside `METHODS` counts as OTHER: labels a client chooses would make a series each."""
+    method = method if method in METHODS else "OTHER"
     REQUESTS.labels(method, route, str(status)).inc()
     LATENCY.labels(method, route).observe(seconds)
 
