@@ -202,6 +202,28 @@ def test_a_database_that_cannot_be_reached_is_one_line_naming_it(tmp_path, model
         assert result.stderr.startswith(f"triage: error: database postgresql+psycopg://postgres:***@127.0.0.1:{port}/")
         assert "rahasia" not in result.stderr, "the password is never printed"
 
+@pytest.mark.parametrize(("setting", "value", "says"), [
+    ("TRIAGE_ROUTING_DAYS", "tiga", "TRIAGE_ROUTING_DAYS='tiga': not a whole number"),
+    ("TRIAGE_RELOAD_SECONDS", "-1", "TRIAGE_RELOAD_SECONDS='-1': must not be negative"),
+    ("TRIAGE_SECURE_COOKIES", "ya", "TRIAGE_SECURE_COOKIES='ya': 0 or 1"),
+    ("TRIAGE_DATABASE_URL", "postgres//rahasia@db", "TRIAGE_DATABASE_URL: not a database URL"),
+])
+def test_a_setting_that_cannot_be_used_stops_serve_in_one_line(tmp_path, model_registry, setting, value, says):
+    """Checked before gunicorn starts (its workers would each print a traceback and the server stop)."""
+    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}",
+           setting: value}
+    result = run("serve", "--port", "1", env=env)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr[-500:]
+    assert result.stderr.startswith(f"triage: error: {says}") and "rahasia" not in result.stderr
+
+
+def test_an_empty_setting_means_its_default(tmp_path, model_registry):
+    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": f"sqlite:///{tmp_path / 't.db'}",
+           "TRIAGE_MAX_TEXT_CHARS": "", "TRIAGE_ROUTING_DAYS": ""}
+    result = run("predict", "jalan berlubang di depan sekolah", env=env)
+    assert result.returncode == 0, result.stderr[-500:]
+
+
 def test_a_database_refusing_a_row_is_one_line_and_nothing_is_half_stored(tmp_path, model_registry):
     """A PostgreSQL id sequence behind its table (a restore that skipped sequences) refuses the new rows."""
     import psycopg

@@ -128,8 +128,18 @@ def test_a_value_postgresql_cannot_hold_stops_the_copy_and_names_the_row(tmp_pat
 
 def test_copy_to_the_same_database_is_refused(tmp_path):
     path = tmp_path / "one.db"
+    open_database(f"sqlite:///{path}")
     result = run("db", "copy", "--from", path, "--to", f"sqlite:///{path}")
     assert result.returncode == 2 and "the source and the target are the same database" in result.stderr
+
+
+def test_a_mistyped_source_file_is_refused_not_created(tmp_path):
+    missing = tmp_path / "cadangan.db"
+    for args in (("copy", "--from", missing, "--to", tmp_path / "copy.db"), ("upgrade", "--database", missing)):
+        result = run("db", *args)
+        assert result.returncode == 2, result.stderr
+        assert result.stderr == f"triage: error: {args[1]} {missing}: no such database file\n"
+    assert not missing.exists() and not (tmp_path / "copy.db").exists()
 
 
 def test_snapshot_sees_one_instant_and_does_not_hold_back_writers(database_url, seed_model, tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from triage import registry
+from triage import config, registry
 from triage.config import PROJECT_ROOT, models_dir
 from triage.model import ModelError, TriageModel
 
@@ -59,13 +59,17 @@ class _Commands(click.Group):
     naming the database (without its password) instead of a traceback."""
 
     def invoke(self, ctx):
-        from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.exc import ArgumentError, DBAPIError
 
-        from triage.config import database_url
+        from triage.config import SettingError, database_url
         from triage.store.db import shown_url
 
         try:
             return super().invoke(ctx)
+        except SettingError as exc:
+            _fail(str(exc))
+        except ArgumentError as exc:  # a URL given as an option; not shown: it may hold a password
+            _fail(f"database URL: {_first_line(exc)}")
         except DBAPIError as exc:
             _fail(f"database {shown_url(database_url())}: {_first_line(exc.orig)}", 1)
 
@@ -174,6 +178,7 @@ def serve(host, port, workers) -> None:
         registry.active_dir()
     except ModelError as exc:
         _fail(str(exc), 1)
+    config.check()  # here rather than in each gunicorn worker, as one line
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # where each worker counts its requests for /metrics
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="triage-metrics-")
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -828,6 +833,23 @@ def _database(value: str) -> str:
     return value if "://" in value else f"sqlite:///{Path(value).resolve()}"
 
 
+def _existing_database(option: str, value: str) -> str:
+    """`_database(value)`, refused when it names a SQLite file that does not exist: opening it would create an
+    empty database (a mistyped path copied 0 rows)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    url = _database(value)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        _fail(f"{option}: not a database URL or file path")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).is_file():
+        _fail(f"{option} {parsed.database}: no such database file")
+    return url
+
+
 @db.command("copy")
 @click.option("--to", "target", required=True, help="URL of an empty database, or a file path for a new SQLite file")
 @click.option("--from", "source", help="URL or SQLite file path to copy (default: TRIAGE_DATABASE_URL or instance/)")
@@ -840,7 +862,7 @@ def copy_db(target, source) -> None:
     from triage.store.copy import CopyError, copy_database
     from triage.store.db import shown_url
 
-    source_url, target_url = _database(source) if source else database_url(), _database(target)
+    source_url, target_url = _existing_database("--from", source) if source else database_url(), _database(target)
     try:
         rows = copy_database(source_url, target_url, by=_operator())
     except CopyError as exc:
@@ -859,7 +881,7 @@ def _schema_engine(database: str | None):
     from triage.config import database_url
     from triage.store.db import make_engine
 
-    return make_engine(_database(database) if database else database_url())
+    return make_engine(_existing_database("--database", database) if database else database_url())
 
 
 @db.command("upgrade")
