@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -25,7 +26,9 @@ def _number(name: str, default: float, kind: type = int) -> float:
     try:
         number = kind(value)
     except ValueError:
-        raise SettingError(f"{name}={value!r}: not a {'whole number' if kind is int else 'number'}") from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise SettingError(f"{name}={value!r}: not a {'whole number' if kind is int else 'number'}")
     if number < 0:
         raise SettingError(f"{name}={value!r}: must not be negative")
     return number
