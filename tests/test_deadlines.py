@@ -27,3 +27,12 @@ def test_response_never_after_resolution_deadline(monkeypatch):
     monkeypatch.setenv("TRIAGE_RESOLUTION_DAYS", "2")
     received = datetime(2026, 11, 20, 3, 0)
     assert response_due(received, received) == resolution_due(received)
+
+
+def test_dates_on_the_pages_use_indonesian_month_names():
+    from triage.web.admin import wib
+
+    assert wib("2022-10-25T11:14:00Z") == "25 Okt 2022 18.14 WIB", "not strftime's English 'Oct'"
+    assert [wib(f"2026-{m:02d}-15T00:00:00Z")[3:6] for m in (5, 8, 12)] == ["Mei", "Agu", "Des"]
+    assert wib("2026-12-31T17:30:00Z") == "01 Jan 2027 00.30 WIB", "shown in WIB, the next day"
+    assert wib(None) == "–"

@@ -120,13 +120,17 @@ def _choices(kind: str) -> list[tuple[str, str]]:
     return sorted((code, suggestions.taxonomy.name(kind, code)) for code in suggestions.known_codes(kind))
 
 
+# Indonesian month abbreviations (as glibc's id_ID locale has them); strftime's %b would follow the C locale: "Oct".
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
 @blueprint.app_template_filter("wib")
 def wib(iso: str | None) -> str:
-    """'2026-11-20T02:15:00Z' -> '20 Nov 2026 09.15 WIB'."""
+    """'2026-10-20T02:15:00Z' -> '20 Okt 2026 09.15 WIB'."""
     if not iso:
         return "–"
     moment = datetime.fromisoformat(iso).astimezone(deadlines.LOCAL)
-    return f"{moment:%d %b %Y %H.%M} WIB"
+    return f"{moment:%d} {MONTHS[moment.month - 1]} {moment:%Y %H.%M} WIB"
 
 
 @blueprint.app_template_filter("due_soon")
