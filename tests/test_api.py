@@ -85,3 +85,16 @@ def test_openapi_document_lists_every_endpoint(server):
         path = re.sub(r"<(\w+)>", r"{\1}", re.sub(r"<(int:)?\w*id>", "{id}", route))
         if path != "/api/v1/openapi.json":
             assert method in doc["paths"].get(path, {}), f"{method.upper()} {path} is not in the OpenAPI document"
+
+
+def test_serve_removes_the_metrics_directory_it_made_when_it_stops(model_registry, tmp_path):
+    env = {"TRIAGE_MODELS_DIR": str(model_registry), "TRIAGE_DATABASE_URL": f"sqlite:///{tmp_path / 'triage.db'}"}
+    service = Service({**env, "PROMETHEUS_MULTIPROC_DIR": ""}, workers=1)  # empty: `triage serve` makes one
+    try:
+        environ = Path(f"/proc/{service.process.pid}/environ").read_bytes().split(b"\0")  # gunicorn, exec'd by serve
+        directory = Path(next(v for v in environ if v.startswith(b"PROMETHEUS_MULTIPROC_DIR=")).split(b"=", 1)[1].decode())
+        assert service.call("GET", "/healthz")[0] == 200
+        assert directory.is_dir() and any(directory.iterdir()), "the workers count their requests there"
+    finally:
+        service.stop()
+    assert not directory.exists(), "left behind in /tmp after the service stopped"

@@ -180,7 +180,9 @@ def serve(host, port, workers) -> None:
         _fail(str(exc), 1)
     config.check()  # here rather than in each gunicorn worker, as one line
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # where each worker counts its requests for /metrics
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="triage-metrics-")
+        from triage.web.gunicorn_conf import METRICS_DIR_PREFIX  # removed by its on_exit hook
+
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix=METRICS_DIR_PREFIX)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     os.execv(str(gunicorn), [str(gunicorn), "--chdir", str(PROJECT_ROOT), "--workers", str(workers),
                              "--bind", f"{host}:{port}", "--preload", "--config", "python:triage.web.gunicorn_conf",
