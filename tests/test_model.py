@@ -163,6 +163,19 @@ def test_char_ngrams_match_scikit_learn_char_wb(seed_frame):
     assert np.allclose(ours.transform(docs).toarray(), expected.toarray(), atol=1e-6)
 
 
+def test_word_features_match_the_fitted_scikit_learn_vectorizer(seed_frame):
+    from triage.features import ComplaintVectorizer, word_tfidf
+
+    vectorizer = ComplaintVectorizer()
+    vectorizer.fit_transform(seed_frame.text[:400].tolist())
+    words, _ = vectorizer._views(seed_frame.text[400:700].tolist())
+    words += ["", "kata_yang_tidak_ada", "JALAN rusak jalan rusak", "<url> <url> lampu"]
+    ours, reference = word_tfidf(vectorizer.words, words), vectorizer.words.transform(words)
+    assert ours.shape == reference.shape and ours.dtype == reference.dtype
+    assert np.allclose(ours.toarray(), reference.toarray(), atol=1e-6)
+    assert (ours.indices == reference.indices).all() and (ours.indptr == reference.indptr).all()
+
+
 def test_seed_model_catches_held_back_misinformation_and_spares_real_complaints(seed_frame):
     """A fixed 20 % split of the seed corpus: the held-back hoax repetitions are flagged, genuine complaints
     (hard negatives included) are not; on real Purbalingga complaints at most 1 % are flagged."""

@@ -7,6 +7,8 @@ transforming a complaint is a few dictionary lookups and one vectorised TF-IDF s
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -28,6 +30,14 @@ def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
     return grams
 
 
+def _counts(columns: list[int] | np.ndarray, indptr: list[int] | np.ndarray, n_columns: int) -> sparse.csr_matrix:
+    """Rows of column indices (row i: columns[indptr[i]:indptr[i + 1]]) as a count matrix (float32, sorted indices)."""
+    M = sparse.csr_matrix((np.ones(len(columns), dtype=np.float32), np.asarray(columns, dtype=np.int32), indptr),
+                          shape=(len(indptr) - 1, n_columns))
+    M.sum_duplicates()
+    return M
+
+
 def _word_counts(documents: list[list[str]]) -> tuple[sparse.csr_matrix, list[str]]:
     """(documents x distinct words count matrix, the distinct words in column order)."""
     index: dict[str, int] = {}
@@ -36,20 +46,41 @@ def _word_counts(documents: list[list[str]]) -> tuple[sparse.csr_matrix, list[st
     for tokens in documents:
         columns.extend([index.setdefault(word, len(index)) for word in tokens])
         indptr.append(len(columns))
-    D = sparse.csr_matrix((np.ones(len(columns), dtype=np.float32), np.array(columns, dtype=np.int64), indptr),
-                          shape=(len(documents), len(index)))
-    D.sum_duplicates()
-    return D, list(index)
+    return _counts(columns, indptr, len(index)), list(index)
 
 
 def _rows_matrix(rows: list[np.ndarray], n_columns: int) -> sparse.csr_matrix:
     """One sparse row per array of column indices (a repeated index counts twice)."""
     lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     indices = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
-    M = sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, np.concatenate([[0], np.cumsum(lengths)])),
-                          shape=(len(rows), n_columns))
-    M.sum_duplicates()
-    return M
+    return _counts(indices, np.concatenate([[0], np.cumsum(lengths)]), n_columns)
+
+
+def _sublinear_tfidf(X: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Counts -> (1 + log tf) * idf, each row scaled to unit length (in place; scikit-learn's TfidfTransformer
+    with sublinear_tf and the l2 norm, without its input checks)."""
+    np.log(X.data, out=X.data)
+    X.data += 1.0
+    X.data *= idf[X.indices]
+    rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=X.data.astype(np.float64) ** 2, minlength=X.shape[0]))
+    X.data /= np.maximum(norms, 1e-12)[rows].astype(X.dtype)
+    return X
+
+
+def word_tfidf(vectorizer: TfidfVectorizer, documents: list[str]) -> sparse.csr_matrix:
+    """`vectorizer.transform(documents)` for the fitted word 1-2-gram TF-IDF of `ComplaintVectorizer`, computed from
+    its vocabulary and idf directly: scikit-learn's input validation cost ~1 ms a call, more than the work for one
+    complaint. Same matrix (a test compares them); the vectorizer's own analyzer settings are assumed, not read."""
+    vocabulary = vectorizer.vocabulary_
+    columns: list[int] = []
+    indptr = [0]
+    for document in documents:
+        tokens = document.lower().split()
+        found = map(vocabulary.get, tokens + [f"{a} {b}" for a, b in pairwise(tokens)])
+        columns.extend([c for c in found if c is not None])
+        indptr.append(len(columns))
+    return _sublinear_tfidf(_counts(columns, indptr, len(vocabulary)), vectorizer.idf_.astype(np.float32))
 
 
 class CharNgramTfidf(ProcessCache):
@@ -103,13 +134,7 @@ class CharNgramTfidf(ProcessCache):
         G = _rows_matrix([self._columns(word) for word in words], len(self.vocabulary_))
         X = (D @ G).tocsr()
         X.sort_indices()
-        np.log(X.data, out=X.data)
-        X.data += 1.0
-        X.data *= self.idf_[X.indices]
-        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-        norms = np.sqrt(np.bincount(rows, weights=X.data.astype(np.float64) ** 2, minlength=X.shape[0]))
-        X.data /= np.maximum(norms, 1e-12)[rows].astype(np.float32)
-        return X
+        return _sublinear_tfidf(X, self.idf_)
 
     def fit_transform(self, documents: list[list[str]]) -> sparse.csr_matrix:
         return self.fit(documents).transform(documents)
@@ -142,7 +167,7 @@ class ComplaintVectorizer:
     def transform_blocks(self, texts) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """(word features, character features): the two column blocks, without stacking them."""
         words, tokens = self._views(texts)
-        return self.words.transform(words), self.chars.transform(tokens)
+        return word_tfidf(self.words, words), self.chars.transform(tokens)
 
     def transform(self, texts) -> sparse.csr_matrix:
         return sparse.hstack(self.transform_blocks(texts), format="csr")

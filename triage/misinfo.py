@@ -27,11 +27,20 @@ def _cues() -> tuple[tuple[re.Pattern, str], ...]:
         return tuple((re.compile(row["cue"]), row["reason"]) for row in csv.DictReader(fh))
 
 
+@lru_cache(maxsize=1)
+def _any_cue() -> re.Pattern:
+    """Every cue in one alternation: it matches a text exactly when some cue does, in one scan instead of one a
+    cue (most complaints have none; the separate scans were 30 % of batch scoring)."""
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _cues()))
+
+
 def cue_reasons(text: str) -> list[str]:
     """Reasons (in Bahasa Indonesia) for every misinformation cue found in `text`, in catalogue order."""
     if not isinstance(text, str) or not text:
         return []
     lowered = unicodedata.normalize("NFKC", text).lower()
+    if not _any_cue().search(lowered):
+        return []
     return [reason for pattern, reason in _cues() if pattern.search(lowered)]
 
 

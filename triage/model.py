@@ -472,15 +472,18 @@ class TriageModel:
             classes, P = probs["misinformation"]
             scores = self.misinformation_scores(texts, P[:, list(classes).index("1")], hoax_similarity, reasons)
             flags = self.misinformation_flags(texts, scores)
+        tops = {}  # head -> (top-3 codes, their probabilities) per text, sorted for all texts at once
+        for name in ("category", "agency"):
+            if name in probs:
+                classes, P = probs[name]
+                order = np.argsort(-P, axis=1)[:, :3]
+                tops[name] = (classes[order].astype(str).tolist(), np.take_along_axis(P, order, axis=1).tolist())
         results = []
         for i, text in enumerate(texts):
             result = {"model_version": self.version}
-            for name in ("category", "agency"):
-                if name in probs:
-                    classes, P = probs[name]
-                    top = np.argsort(-P[i])[:3]
-                    result[f"{name}_top"] = [{"code": str(classes[j]), "probability": round(float(P[i, j]), 4)}
-                                             for j in top]
+            for name, (codes, probabilities) in tops.items():
+                result[f"{name}_top"] = [{"code": code, "probability": round(p, 4)}
+                                         for code, p in zip(codes[i], probabilities[i], strict=True)]
             if "agency" in probs:
                 confidence = result["agency_top"][0]["probability"]
                 result["needs_review"] = bool(confidence < self.thresholds.get("agency", 1.0))
@@ -489,7 +492,9 @@ class TriageModel:
             if explain:
                 name = "agency" if "agency" in probs else "category"
                 top = int(np.argmax(probs[name][1][i])) if name in probs else None
-                result["explanation"] = self.explain(text, blocks[0][i], top)
+                words = blocks[0]
+                row = slice(words.indptr[i], words.indptr[i + 1])  # the row's arrays, without slicing the matrix
+                result["explanation"] = self.explain(text, (words.indices[row], words.data[row]), top)
             results.append(result)
         return results
 
@@ -520,26 +525,28 @@ class TriageModel:
             flags[i] = len(self.vectorizer.preprocessor.tokens(texts[i])) >= minimum
         return flags
 
-    def explain(self, text: str, x=None, top: int | None = None, k: int = 5) -> list[dict]:
+    def explain(self, text: str, row: tuple[np.ndarray, np.ndarray] | None = None, top: int | None = None,
+                k: int = 5) -> list[dict]:
         """Stemmed terms that pushed the top agency (else category) most, with the words they came from.
 
-        `x` is the complaint's row of word features; `top` the index of the class to explain.
+        `row` is the complaint's word features as (column indices, values); `top` the index of the class to explain.
         """
         name = "agency" if "agency" in self.heads else "category" if "category" in self.heads else None
         if name is None:
             return []
-        if x is None or top is None:
+        if row is None or top is None:
             blocks = self.vectorizer.transform_blocks([text])
-            x = blocks[0]
+            row = (blocks[0].indices, blocks[0].data)
             top = int(np.argmax(self.predict_proba([text], blocks)[name][1][0]))
-        contributions = x.data * self.heads[name].word_coef[top, x.indices]
+        indices, values = row
+        contributions = values * self.heads[name].word_coef[top, indices]
         vocabulary = self.vectorizer.word_names
         origins = self.vectorizer.preprocessor.word_origins(text)
         out, seen = [], set()
         for j in np.argsort(-contributions):
             if contributions[j] <= 0 or len(out) == k:
                 break
-            term = str(vocabulary[x.indices[j]])
+            term = str(vocabulary[indices[j]])
             words = list(dict.fromkeys(w for part in term.split() for w in origins.get(part, [])))
             if set(words) <= seen:  # a bigram whose words are already shown adds nothing readable
                 continue

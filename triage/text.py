@@ -282,8 +282,11 @@ class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
                 bucket = origins.setdefault(stem, [])
                 bucket.extend(word for word in sources if word not in bucket)
 
+        starts = getattr(self, "phrase_starts_", None)  # first words of the phrases (models saved before: none)
         for i, word in enumerate(words):
             add(_TOKEN.findall(lowered[i]), [word])
+            if starts is not None and lowered[i] not in starts:
+                continue
             for n in range(2, longest + 1):
                 standard = phrases.get(tuple(lowered[i:i + n]))
                 if standard is not None:
