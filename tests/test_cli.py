@@ -87,6 +87,11 @@ def test_bad_input_gives_one_line_error_and_exit_code(trained, tmp_path):
         assert no_rows.returncode == 2 and no_rows.stderr.strip().endswith("no complaint with text to "
                                                                           f"{command[0]} on"), no_rows.stderr
 
+    (tmp_path / "one.csv").write_text("text,agency\njalan rusak,PUPR\nlampu mati,\n")
+    one_label = run("train", "--data", tmp_path / "one.csv", "--out", tmp_path / "m")
+    assert one_label.returncode == 2 and "at least 2 labelled rows are needed (agency: 1 labelled row)" in \
+        one_label.stderr, one_label.stderr
+
     empty = run("predict", "   ", "--model", trained / "model")
     assert empty.returncode == 2 and "non-empty" in empty.stderr
 

@@ -281,9 +281,12 @@ class TriageModel:
         labels = {k: _labels(v) for k, v in labels.items() if v is not None}
         if "misinformation" in labels:
             labels["misinformation"] = np.array([_misinfo_label(v) for v in labels["misinformation"]], dtype=object)
-        labels = {k: v for k, v in labels.items() if (v != "").sum() >= 2}
+        counts = {k: int((v != "").sum()) for k, v in labels.items()}
+        labels = {k: v for k, v in labels.items() if counts[k] >= 2}
         if not labels:
-            raise ModelError("no labelled column to train on (category, agency or misinformation)")
+            found = ", ".join(f"{k}: {n} labelled row{'' if n == 1 else 's'}" for k, n in counts.items())
+            raise ModelError("no labelled column to train on (category, agency or misinformation)"
+                             + (f"; at least 2 labelled rows are needed ({found})" if counts else ""))
         self.vectorizer = ComplaintVectorizer()
         X = self.vectorizer.fit_transform(texts)
         features = prior_features(prior, texts) if prior is not None else None
