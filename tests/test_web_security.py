@@ -40,6 +40,14 @@ def test_pages_and_api_carry_security_headers(service):
         assert headers["Referrer-Policy"] == "same-origin"
 
 
+def test_error_pages_keep_the_menu_of_the_logged_in_user(service):
+    client = Browserless(service.base)
+    assert client.login("koordinator")[0] == 302
+    for path, status in (("/setujui-massal", 422), ("/pengaduan/999999", 404)):
+        got, _, html = client.request("GET", path)
+        assert got == status and 'aria-label="Menu utama"' in html and "koordinator" in html, path
+
+
 def test_anonymous_pages_redirect_to_login(service):
     status, headers, _ = Browserless(service.base).request("GET", "/antrean?status=routed")
     assert status == 302 and headers["Location"].startswith("/masuk?next=/antrean")

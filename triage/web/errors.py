@@ -3,7 +3,7 @@ an HTML page in Bahasa Indonesia elsewhere (a page that needs a login redirects 
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -33,8 +33,9 @@ def _wants_json() -> bool:
 def error(status: int, code: str, message: str, **extra):
     if _wants_json():
         return jsonify({"error": {"code": code, "message": message, **extra}}), status
+    # the menu for a user this request already identified (never a database lookup here: it may be the outage)
     return render_template("galat.html", status=status, code=code, title=TITLES.get(status, "Terjadi kesalahan"),
-                           message=MESSAGES.get(status, message)), status
+                           message=MESSAGES.get(status, message), user=g.get("principal")), status
 
 
 def register_error_handlers(app: Flask) -> None:
