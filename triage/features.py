@@ -70,8 +70,8 @@ def _sublinear_tfidf(X: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix
 
 def word_tfidf(vectorizer: TfidfVectorizer, documents: list[str]) -> sparse.csr_matrix:
     """`vectorizer.transform(documents)` for the fitted word 1-2-gram TF-IDF of `ComplaintVectorizer`, computed from
-    its vocabulary and idf directly: scikit-learn's input validation cost ~1 ms a call, more than the work for one
-    complaint. Same matrix (a test compares them); the vectorizer's own analyzer settings are assumed, not read."""
+    its vocabulary and idf directly: scikit-learn's input validation took half of the 0.4 ms a call for one complaint.
+    Same matrix (a test compares them); the vectorizer's own analyzer settings are assumed, not read."""
     vocabulary = vectorizer.vocabulary_
     columns: list[int] = []
     indptr = [0]
@@ -80,7 +80,7 @@ def word_tfidf(vectorizer: TfidfVectorizer, documents: list[str]) -> sparse.csr_
         found = map(vocabulary.get, tokens + [f"{a} {b}" for a, b in pairwise(tokens)])
         columns.extend([c for c in found if c is not None])
         indptr.append(len(columns))
-    return _sublinear_tfidf(_counts(columns, indptr, len(vocabulary)), vectorizer.idf_.astype(np.float32))
+    return _sublinear_tfidf(_counts(columns, indptr, len(vocabulary)), np.asarray(vectorizer.idf_, dtype=np.float32))
 
 
 class CharNgramTfidf(ProcessCache):
