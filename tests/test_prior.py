@@ -89,3 +89,20 @@ def test_no_misinformation_head_is_made_from_the_seed_alone(other_city):
         warnings.simplefilter("ignore")
         model = train([other_city / "complaints.csv"])
     assert "misinformation" not in model.heads
+
+
+def test_a_blend_fitted_on_log_probabilities_reads_them_as_before():
+    """Blends pickled before the standardised probabilities lack `log_features`; they must still get logs."""
+    from sklearn.linear_model import LogisticRegression
+
+    from triage.prior import PriorBlend
+
+    rng = np.random.default_rng(0)
+    probabilities = rng.dirichlet(np.ones(4), 200)
+    y = np.array(["a", "b"])[(probabilities[:, 0] > 0.25).astype(int)]
+    regression = LogisticRegression().fit(np.log(probabilities + 1e-4), y)
+    old = PriorBlend(regression, 0.5)
+    del old.__dict__["log_features"]  # as unpickled from a model saved before the field existed
+    head = np.full((200, 2), 0.5)
+    expected = 0.5 * head + 0.5 * regression.predict_proba(np.log(probabilities + 1e-4))
+    assert np.allclose(old.blend(head, probabilities), expected)

@@ -433,7 +433,7 @@ class TriageModel:
             "misinformation_evidence": self.misinfo_combiner.as_dict() if self.misinfo_combiner else None,
             "prior": {"version": self.prior.version,
                       "alpha": {name: head.blend.alpha for name, head in self.heads.items() if head.blend},
-                      "C": {name: head.blend.regression.C for name, head in self.heads.items() if head.blend}}
+                      "C": {name: head.blend.C for name, head in self.heads.items() if head.blend}}
             if self.prior is not None else None,
             "params": {"min_class_count": self.min_class_count, "rare": self.rare, "C": self.C,
                        "misinfo_C_total": self.misinfo_C_total,
