@@ -18,6 +18,7 @@ import pandas as pd
 from common import ROOT, dataset
 
 from training.gate import expected_calibration_error
+from training.train import SEED_PARAMS
 from triage.model import TriageModel
 
 OFFICES = {
@@ -49,7 +50,8 @@ def main() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, groups in (("folds over cores (default)", seed.group), ("baseline: folds over rows", None)):
-            model = TriageModel().fit(seed.text, category=seed.category, agency=seed.agency, groups=groups)
+            model = TriageModel(**SEED_PARAMS).fit(seed.text, category=seed.category, agency=seed.agency,
+                                                   groups=groups)
             report(name, model, texts, truth)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from training.train import SEED_PARAMS
 from triage import registry
 from triage.accounts import add_user
 from triage.complaints import ComplaintService
@@ -45,7 +46,7 @@ def seed_frame() -> pd.DataFrame:
 def seed_model(seed_frame) -> TriageModel:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return TriageModel().fit(seed_frame.text, seed_frame.category, seed_frame.agency,
+        return TriageModel(**SEED_PARAMS).fit(seed_frame.text, seed_frame.category, seed_frame.agency,
                                  seed_frame.misinformation, seed_frame.district, groups=seed_frame.group)
 
 

@@ -115,6 +115,42 @@ def test_probabilities_are_honest_on_complaints_unlike_any_training_core(seed_fr
     assert model.card["data"]["groups"] == train.group.nunique()
 
 
+def test_a_small_head_takes_the_C_with_the_lowest_out_of_fold_log_loss(seed_frame):
+    from triage.features import ComplaintVectorizer
+    from triage.model import C_GRID, fit_calibrated_svc
+    from triage.prior import log_loss
+
+    common = seed_frame.category.value_counts().index[:4]
+    frame = seed_frame[seed_frame.category.isin(common)].sample(240, random_state=0)
+    model = TriageModel().fit(frame.text, category=frame.category)
+    X, y = ComplaintVectorizer().fit_transform(frame.text.tolist()), frame.category.to_numpy()
+    losses = {}
+    for C in C_GRID:
+        classifier, oof = fit_calibrated_svc(X, y, C)
+        losses[C] = log_loss(oof, np.searchsorted(classifier.classes, y))
+    assert model.heads["category"].C == min(losses, key=losses.get), f"out-of-fold log-loss by C: {losses}"
+    assert model.card["params"]["head_C"] == {"category": model.heads["category"].C}
+    assert TriageModel(C=0.3).fit(frame.text, category=frame.category).heads["category"].C == 0.3, \
+        "a C given to the model is used as it is"
+
+
+def test_small_corpora_keep_the_terms_seen_once(monkeypatch):
+    import triage.features
+    from triage.features import ComplaintVectorizer
+
+    texts = ["jalan berlubang dekat pasar", "jalan rusak parah", "sampah menumpuk di jalan"]
+    small = ComplaintVectorizer()
+    small.fit_transform(texts)
+    assert {"pasar", "jalan"} <= set(small.words.vocabulary_)
+    asked = ComplaintVectorizer(min_df=2)
+    asked.fit_transform(texts)
+    assert "jalan" in asked.words.vocabulary_ and "pasar" not in asked.words.vocabulary_
+    monkeypatch.setattr(triage.features, "SMALL_CORPUS", 2)
+    large = ComplaintVectorizer()
+    large.fit_transform(texts)
+    assert "jalan" in large.words.vocabulary_ and "pasar" not in large.words.vocabulary_
+
+
 def test_validation_folds_keep_each_group_together():
     groups = np.repeat(np.arange(12), 5)  # 12 groups of 5 rows, classes a and b by group
     y = np.where(groups % 2 == 0, "a", "b")

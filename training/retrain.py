@@ -20,6 +20,7 @@ import pandas as pd
 from training import gate, retrain_report
 from training.data import Columns, read_table
 from training.export import COLUMNS, decided_examples, with_extras
+from training.train import SEED_PARAMS
 from triage import registry
 from triage.config import data_dir, models_dir
 from triage.model import ModelError, TriageModel
@@ -108,7 +109,7 @@ def retrain(session_factory, root: Path | None = None, *, extras: tuple[str, ...
         # No validation groups here: folds over the seed cores give the seed's classes flat sigmoids that take
         # probability from the city's own classes (Surabaya replayed: 5 of 12 monthly candidates rejected by the
         # calibration rule, Oct-Dec top-1 0.681 vs 0.695). The decided complaints should set the calibration.
-        candidate = TriageModel().fit(
+        candidate = TriageModel(**SEED_PARAMS).fit(
             frame.text.tolist(), category=frame.category.tolist(), agency=frame.agency.tolist(),
             misinformation=frame.misinformation.tolist(), district=frame.district.tolist())
         parent = registry.active_version(root)

@@ -16,6 +16,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from triage.text import _ELONGATION, IndonesianPreprocessor, ProcessCache
 
 _CACHE_LIMIT = 1_000_000
+# Unless `min_df` is given, corpora of at most this many texts keep every term, also those seen once: on Purbalingga
+# (460 training rows a fold) dropping them cost 1.1 points of 5-fold accuracy; on Surabaya's 6,370 rows keeping them
+# cost 0.7-1.3 points of coverage at 95 % precision (the singletons there are mostly typos and names).
+SMALL_CORPUS = 5_000
 
 
 def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
@@ -143,7 +147,8 @@ class CharNgramTfidf(ProcessCache):
 class ComplaintVectorizer:
     """Raw complaint text -> sparse features: stemmed word 1-2-grams first, then character n-grams."""
 
-    def __init__(self, max_char_features: int = 300_000):
+    def __init__(self, max_char_features: int = 300_000, min_df: int | None = None):
+        self.min_df = min_df  # documents a term needs to become a feature; None: `SMALL_CORPUS` decides
         self.preprocessor = IndonesianPreprocessor()
         self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=r"\S+",
                                      dtype=np.float32)
@@ -156,9 +161,9 @@ class ComplaintVectorizer:
 
     def fit_transform(self, texts) -> sparse.csr_matrix:
         self.preprocessor.fit()
-        if len(texts) < 10:  # tiny corpora (tests): keep every term
-            self.words.set_params(min_df=1)
-            self.chars.min_df = 1
+        min_df = self.min_df or (1 if len(texts) <= SMALL_CORPUS else 2)
+        self.words.set_params(min_df=min_df)
+        self.chars.min_df = min_df
         words, tokens = self._views(texts)
         X = sparse.hstack([self.words.fit_transform(words), self.chars.fit_transform(tokens)], format="csr")
         self.word_names = self.words.get_feature_names_out()

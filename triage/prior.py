@@ -64,7 +64,8 @@ class PriorBlend:
         return self.regression[-1].C if isinstance(self.regression, Pipeline) else self.regression.C
 
 
-def _log_loss(P: np.ndarray, truth: np.ndarray) -> float:
+def log_loss(P: np.ndarray, truth: np.ndarray) -> float:
+    """Mean log-loss of probabilities `P` for the class indices `truth`."""
     return float(-np.mean(np.log(P[np.arange(len(truth)), truth] + 1e-9)))
 
 
@@ -75,13 +76,13 @@ def fit_blend(features: np.ndarray, y: np.ndarray, out_of_fold: np.ndarray, clas
         return None, out_of_fold
     folds = stratified_folds(y, 5, groups)
     truth = np.searchsorted(classes, y)
-    no_prior = _log_loss(out_of_fold, truth)
+    no_prior = log_loss(out_of_fold, truth)
     best = (no_prior, 1.0, None, None)  # (out-of-fold log-loss, alpha, C, blended out-of-fold)
     for C in REGULARISATION:
         prior_oof = cross_val_predict(_regression(C), features, y, cv=folds, method="predict_proba")
         for alpha in ALPHAS:
             blended = alpha * out_of_fold + (1 - alpha) * prior_oof
-            loss = _log_loss(blended, truth)
+            loss = log_loss(blended, truth)
             if loss < best[0]:
                 best = (loss, alpha, C, blended)
     loss, alpha, C, blended = best
