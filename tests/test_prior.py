@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from conftest import SHARED_DATASETS
 
-from training.train import seed_prior
-from triage.model import TriageModel
+from training.train import seed_complaint_texts, seed_prior
+from triage.model import TriageModel, fit_calibrated_svc
 from triage.prior import fit_blend
 
 
@@ -39,6 +39,21 @@ def test_blend_is_kept_when_the_prior_knows_more_and_dropped_when_it_is_noise():
     assert blend is None and unchanged is head
 
 
+def test_extra_rows_join_every_fit_but_are_never_scored():
+    """Rows passed as `extra` teach the SVM (a word only they carry gets weight) but out-of-fold scores and
+    calibration are for the labelled rows alone."""
+    from scipy import sparse
+
+    rng = np.random.default_rng(0)
+    y = np.array(["a", "b"] * 30)
+    X = sparse.csr_matrix(np.hstack([(y == "a")[:, None] + rng.normal(0, 0.3, (60, 1)), np.zeros((60, 1))]))
+    extra_X = sparse.csr_matrix(np.array([[0.0, 1.0]] * 20))  # the second column appears only here, all "b"
+    alone, oof_alone = fit_calibrated_svc(X, y, 0.5)
+    joined, oof_joined = fit_calibrated_svc(X, y, 0.5, extra=(extra_X, np.array(["b"] * 20), 0.3))
+    assert oof_alone.shape == oof_joined.shape == (60, 2)
+    assert alone.coef[1, 0] == 0 and joined.coef[1, 0] > 0, "the extra rows' word should point to 'b' (positive)"
+
+
 def test_no_prior_when_the_training_data_holds_seed_complaints(seed_frame):
     assert seed_prior(seed_frame.text.tolist()[:50] + ["keluhan baru tentang jalan"]) is None
 
@@ -51,11 +66,16 @@ def test_small_real_data_keeps_the_prior_through_save_and_load(tmp_path):
     train, test = frame.iloc[:250], frame.iloc[250:]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = TriageModel().fit(train.text.tolist(), category=train.category.tolist(),
-                                  prior=seed_prior(train.text.tolist()))
+        prior = seed_prior(train.text.tolist())
+        model = TriageModel().fit(train.text.tolist(), category=train.category.tolist(), prior=prior)
+        with_seed = TriageModel().fit(train.text.tolist(), category=train.category.tolist(), prior=prior,
+                                      prior_texts=seed_complaint_texts(train.text.tolist()))
     assert model.card["prior"] and 0.4 <= model.card["prior"]["alpha"]["category"] < 1, model.card["prior"]
     loaded = TriageModel.load(model.save(tmp_path / "m"))
     assert loaded.suggest_many(test.text.tolist()) == model.suggest_many(test.text.tolist())
+    assert model.card["params"]["head_seed_rows"] == {"category": 0}
+    assert with_seed.card["params"]["head_seed_rows"]["category"] == len(seed_complaint_texts([])), \
+        "the pseudo-labelled seed complaints should lower the out-of-fold log-loss of a 250-row head"
 
 
 @pytest.fixture(scope="module")

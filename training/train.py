@@ -57,6 +57,13 @@ def seed_prior(texts: list[str]) -> TriageModel | None:
                              groups=column_or_none(seed, "group"))
 
 
+def seed_complaint_texts(texts: list[str]) -> list[str] | None:
+    """The seed corpus' genuine complaints (not misinformation), which join small heads' training through the prior
+    (`triage.prior.SEED_ROW_WEIGHT`); None when the data holds seed complaints."""
+    seed = _seed_corpus(texts)
+    return None if seed is None else seed.text[seed.misinformation.str.strip() != "1"].tolist()
+
+
 def seed_misinformation(texts: list[str]) -> pd.DataFrame | None:
     """The seed corpus' complaints with their misinformation labels (text, misinformation), to join the
     misinformation head's training on other data: complaints that repeat or ask about a hoax, and genuine
@@ -84,6 +91,7 @@ def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tu
     groups = column_or_none(frame, columns.group) or [""] * len(texts)
     small = [v for v in (labels["category"], labels["agency"]) if v and sum(bool(str(x).strip()) for x in v) <= MAX_ROWS]
     prior = seed_prior(texts) if use_prior and small else None
+    prior_texts = seed_complaint_texts(texts) if prior is not None else None
     extra = [read_hoax_data(p).assign(complaint=False) for p in hoax_data]
     if extra:  # complaints without a misinformation label are not misinformation
         labels["misinformation"] = [v if str(v).strip() else "0" for v in labels["misinformation"] or [""] * len(texts)]
@@ -103,7 +111,7 @@ def train(paths: list[str | Path], columns: Columns | None = None, hoax_data: tu
         groups += [""] * len(added)  # they feed the misinformation head only, whose folds are over rows
         texts = texts + added.text.tolist()
     return TriageModel(**params).fit(texts, district=district, complaint_rows=complaint_rows, prior=prior,
-                                     groups=groups, **labels)
+                                     prior_texts=prior_texts, groups=groups, **labels)
 
 
 def ensure_default(root: Path | None = None) -> tuple[str, bool]:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 import scipy
 import sklearn
+from scipy import sparse
 from scipy.optimize import minimize
 from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
@@ -42,7 +43,7 @@ from triage.features import ComplaintVectorizer
 from triage.folds import group_codes, stratified_folds
 from triage.hoaxes import MATCH_THRESHOLD, HoaxIndex
 from triage.misinfo import EvidenceCombiner, cue_counts, cue_reasons
-from triage.prior import PriorBlend, fit_blend, log_loss, prior_features
+from triage.prior import SEED_ROW_WEIGHT, PriorBlend, fit_blend, log_loss, offered, prior_features, pseudo_labels
 
 log = logging.getLogger(__name__)
 
@@ -184,19 +185,35 @@ def linear_svm(C: float, n_rows: int, n_classes: int, n_jobs: int | None = None)
     return LinearSVC(C=C, random_state=0)
 
 
-def fit_calibrated_svc(X, y: np.ndarray, C: float, n_jobs: int = 2,
-                       groups: np.ndarray | None = None) -> tuple[SigmoidLinear, np.ndarray]:
+def fit_calibrated_svc(X, y: np.ndarray, C: float, n_jobs: int = 2, groups: np.ndarray | None = None,
+                       extra: tuple | None = None) -> tuple[SigmoidLinear, np.ndarray]:
     """A linear SVM on all rows, calibrated on its out-of-fold scores (rows of one group in one fold).
-    Returns (classifier, out-of-fold probabilities)."""
+    `extra` = (X, y, weight): rows that join every fit, training folds included, with that sample weight (they are
+    never scored or calibrated on). Returns (classifier, out-of-fold probabilities)."""
     counts = pd.Series(y).value_counts()
     # Large problems: 2 folds, one round on two cores (tens of thousands of out-of-fold rows are plenty).
     large = len(y) * len(counts) >= LARGE_PROBLEM
     folds = stratified_folds(y, 2 if large else 5, groups)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)
-        scores = cross_val_predict(linear_svm(C, len(y), len(counts)), X, y, cv=folds, method="decision_function",
-                                   n_jobs=n_jobs)
-        final = linear_svm(C, len(y), len(counts), n_jobs=n_jobs).fit(X, y)
+        if extra is None:
+            scores = cross_val_predict(linear_svm(C, len(y), len(counts)), X, y, cv=folds,
+                                       method="decision_function", n_jobs=n_jobs)
+            final = linear_svm(C, len(y), len(counts), n_jobs=n_jobs).fit(X, y)
+        else:
+            X_extra, y_extra, weight = extra
+            weights = np.full(len(y_extra), weight)
+
+            def fit(rows: np.ndarray):
+                return linear_svm(C, len(rows), len(counts)).fit(
+                    sparse.vstack([X[rows], X_extra], format="csr"), np.concatenate([y[rows], y_extra]),
+                    sample_weight=np.concatenate([np.ones(len(rows)), weights]))
+
+            n_scores = 1 if len(counts) == 2 else len(counts)
+            scores = np.zeros((len(y), n_scores))
+            for train, test in folds:
+                scores[test] = fit(train).decision_function(X[test]).reshape(len(test), -1)
+            final = fit(np.arange(len(y)))
     scores = scores.reshape(len(y), -1)
     classes = final.classes_
     positives = [classes[1]] if len(classes) == 2 else list(classes)
@@ -215,6 +232,7 @@ class Head:
     word_coef: np.ndarray  # (n_classes, n_word_features)
     blend: PriorBlend | None = None  # the seed model's knowledge, when it helped out of fold
     C: float | None = None  # the SVM's regularisation (None in models saved before it was recorded)
+    seed_rows: int = 0  # pseudo-labelled seed complaints that joined its SVM's training (`triage.prior`)
 
     @property
     def classes(self) -> np.ndarray:
@@ -274,7 +292,7 @@ class TriageModel:
 
     # ---- training ---------------------------------------------------------------------------------
     def fit(self, texts, category=None, agency=None, misinformation=None, district=None,
-            complaint_rows=None, prior: TriageModel | None = None, groups=None) -> TriageModel:
+            complaint_rows=None, prior: TriageModel | None = None, groups=None, prior_texts=None) -> TriageModel:
         """Train every head that has labels; thresholds and validation metrics come from out-of-fold predictions.
 
         `groups` (a key per text; blank for none) marks rows that are versions of one complaint, such as the seed
@@ -284,7 +302,8 @@ class TriageModel:
         `complaint_rows` (boolean per text; default all) marks real complaints, as opposed to hoax/news
         corpora: the misinformation threshold is set for the false-alarm target on complaints only.
         `prior` (the seed model) is blended into the category and agency heads where it helps out of fold
-        (`triage.prior`); it is kept inside this model only then."""
+        (`triage.prior`); it is kept inside this model only then. `prior_texts` (the seed complaints the prior
+        learnt from) join those heads' training, pseudo-labelled through the prior, where that helps out of fold."""
         texts = [t if isinstance(t, str) else "" for t in texts]
         self._complaint_rows = (np.ones(len(texts), dtype=bool) if complaint_rows is None
                                 else np.asarray(complaint_rows, dtype=bool))
@@ -302,9 +321,13 @@ class TriageModel:
         self.vectorizer = ComplaintVectorizer(min_df=self.min_df)
         X = self.vectorizer.fit_transform(texts)
         features = prior_features(prior, texts) if prior is not None else None
+        seed = None
+        if prior is not None and prior_texts is not None and len(prior_texts):
+            prior_texts = list(prior_texts)
+            seed = (self.vectorizer.transform(prior_texts), prior_features(prior, prior_texts))
         self.heads, out_of_fold = {}, {}
         for name, y in labels.items():
-            fitted = self._fit_head(name, X, y, features)
+            fitted = self._fit_head(name, X, y, features, seed)
             if fitted:
                 self.heads[name], out_of_fold[name] = fitted
         self.prior = prior if any(head.blend for head in self.heads.values()) else None
@@ -320,7 +343,7 @@ class TriageModel:
         del self._complaint_rows, self._groups
         return self
 
-    def _fit_head(self, name: str, X, y_all: np.ndarray, features=None) -> tuple[Head, tuple] | None:
+    def _fit_head(self, name: str, X, y_all: np.ndarray, features=None, seed=None) -> tuple[Head, tuple] | None:
         """(head, (row indices, labels, out-of-fold probabilities)), or None when there is nothing to learn."""
         rows = np.flatnonzero(y_all != "")
         y, keep, folded = _fold_rare(y_all[rows], self.min_class_count, self.rare)
@@ -352,12 +375,18 @@ class TriageModel:
         # instead of 0.35 %, while recall on real hoax tweets stayed 85.8 %.
         groups = self._groups[rows] if self._groups is not None and name != "misinformation" else None
         X_head = X[rows][:, :n_features]
-        fits = ((C, *fit_calibrated_svc(X_head, y, C, groups=groups)) for C in candidates)
-        C, classifier, oof = min(fits, key=lambda fit: log_loss(fit[2], np.searchsorted(fit[1].classes, y)))
+        extras = [None]
+        if seed is not None and name != "misinformation" and offered(y, np.unique(y)):
+            seed_X, seed_features = seed
+            extras.append((seed_X[:, :n_features], pseudo_labels(features[rows], y, seed_features), SEED_ROW_WEIGHT))
+        fits = ((C, extra, *fit_calibrated_svc(X_head, y, C, groups=groups, extra=extra))
+                for C in candidates for extra in extras)
+        C, extra, classifier, oof = min(fits, key=lambda fit: log_loss(fit[3], np.searchsorted(fit[2].classes, y)))
         blend = None
         if features is not None and name != "misinformation":
             blend, oof = fit_blend(features[rows], y, oof, classifier.classes, groups)
-        head = Head(name, classifier, folded, classifier.word_coef(n_words), blend, C)
+        head = Head(name, classifier, folded, classifier.word_coef(n_words), blend, C,
+                    0 if extra is None else len(extra[1]))
         return head, (rows, y, oof)
 
     def _routing_table(self, labels: dict[str, np.ndarray]) -> np.ndarray | None:
@@ -458,6 +487,7 @@ class TriageModel:
             if self.prior is not None else None,
             "params": {"min_class_count": self.min_class_count, "rare": self.rare, "C": self.C,
                        "head_C": {name: head.C for name, head in self.heads.items()},
+                       "head_seed_rows": {name: head.seed_rows for name, head in self.heads.items()},
                        "min_df": self.vectorizer.chars.min_df,
                        "misinfo_C_total": self.misinfo_C_total,
                        "char_max_classes": self.char_max_classes,

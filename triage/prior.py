@@ -28,12 +28,28 @@ MIN_GAIN = 0.005  # out-of-fold log-loss a blend must save to be kept
 MAX_ROWS = 5_000
 MAX_CLASSES = 50
 PRIOR_HEADS = ("category", "agency")
+# The seed complaints also join a small head's SVM as training rows, labelled with the head's classes by a
+# regression (C `PSEUDO_LABEL_C`) from their prior features, each with this weight, when that lowers the head's
+# out-of-fold log-loss. Purbalingga 5-fold category accuracy, mean of six CV shuffles: 0.742 without them; weight
+# 0.1 0.750, 0.3 0.759.
+SEED_ROW_WEIGHT = 0.3
+PSEUDO_LABEL_C = 0.3
 
 
 def prior_features(prior, texts: list[str]) -> np.ndarray:
     """Probabilities of the prior model's category and agency heads, side by side."""
     probs = prior.predict_proba(texts)
     return np.hstack([probs[name][1] for name in PRIOR_HEADS if name in probs])
+
+
+def offered(y: np.ndarray, classes) -> bool:
+    """Whether a head with these labels is small enough for the prior (`MAX_ROWS`, `MAX_CLASSES`)."""
+    return len(y) <= MAX_ROWS and len(classes) <= MAX_CLASSES
+
+
+def pseudo_labels(features: np.ndarray, y: np.ndarray, seed_features: np.ndarray) -> np.ndarray:
+    """The head's classes for the seed complaints, from a regression of the head's labels on prior features."""
+    return _regression(PSEUDO_LABEL_C).fit(features, y).predict(seed_features)
 
 
 def _regression(C: float) -> Pipeline:
@@ -72,7 +88,7 @@ def log_loss(P: np.ndarray, truth: np.ndarray) -> float:
 def fit_blend(features: np.ndarray, y: np.ndarray, out_of_fold: np.ndarray, classes: np.ndarray,
               groups: np.ndarray | None = None) -> tuple[PriorBlend | None, np.ndarray]:
     """(blend or None, out-of-fold probabilities after blending) for one head's labelled rows."""
-    if len(y) > MAX_ROWS or len(classes) > MAX_CLASSES:
+    if not offered(y, classes):
         return None, out_of_fold
     folds = stratified_folds(y, 5, groups)
     truth = np.searchsorted(classes, y)
