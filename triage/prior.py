@@ -3,7 +3,8 @@ about a complaint, blended into a head's probabilities when out-of-fold evidence
 
 The seed model's category and agency probabilities (standardised) are mapped to the head's classes by a
 logistic regression; the blend `alpha * head + (1 - alpha) * regression` takes the alpha (and the
-regression's regularisation) with the lowest out-of-fold log-loss. With a few hundred labelled complaints
+regression's regularisation) with the lowest out-of-fold log-loss. The seed complaints themselves, labelled by such
+a regression, can also join the head's own training (`SEED_ROW_WEIGHT`). With a few hundred labelled complaints
 (Purbalingga) the seed model's knowledge of roads, lamps, schools and social aid helps (5-fold accuracy 0.70 ->
 0.73); with thousands (Surabaya) alpha stayed 1, so heads above `MAX_ROWS` rows or `MAX_CLASSES` classes are not offered the prior.
 """
