@@ -458,6 +458,8 @@ def test_auditor_reads_the_period_recap(page, service):
     page.click("nav a:has-text('Rekap')")
     year = page.input_value("input[name=received_from]")
     assert year.endswith("-01-01"), "this year by default"
+    assert page.inner_text("p[data-periode]").startswith(f"Diterima 1 Januari {year[:4]} – "), \
+        "the period in words: an English browser shows the date field as mm/dd/yyyy"
     total = page.locator("table.rekap tfoot td").first.inner_text()
     with service.engine.connect() as connection:
         stored = len(list(connection.execute(select(Complaint.id))))

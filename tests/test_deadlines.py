@@ -36,3 +36,12 @@ def test_dates_on_the_pages_use_indonesian_month_names():
     assert [wib(f"2026-{m:02d}-15T00:00:00Z")[3:6] for m in (5, 8, 12)] == ["Mei", "Agu", "Des"]
     assert wib("2026-12-31T17:30:00Z") == "01 Jan 2027 00.30 WIB", "shown in WIB, the next day"
     assert wib(None) == "–"
+
+
+def test_date_filters_are_said_in_words_whatever_format_the_browser_shows():
+    from triage.web.admin import period
+
+    assert period("2026-10-01", "2026-12-31") == "1 Oktober 2026 – 31 Desember 2026"
+    assert period("2026-08-03") == "sejak 3 Agustus 2026" and period(None, "2026-02-01") == "sampai 1 Februari 2026"
+    assert period("", "") == "", "no filter, nothing to say"
+    assert period("03/12/2026", None) == "sejak 03/12/2026", "a value that is not a date is shown as given"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask import (
@@ -120,8 +120,11 @@ def _choices(kind: str) -> list[tuple[str, str]]:
     return sorted((code, suggestions.taxonomy.name(kind, code)) for code in suggestions.known_codes(kind))
 
 
-# Indonesian month abbreviations (as glibc's id_ID locale has them); strftime's %b would follow the C locale: "Oct".
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+# Indonesian month names; strftime's %B / %b would follow the C locale ("October", "Oct"). The abbreviations are
+# glibc's id_ID ones: "Agu", "Okt", "Des".
+MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+               "November", "Desember")
+MONTHS = tuple(name[:3] for name in MONTH_NAMES)
 
 
 @blueprint.app_template_filter("wib")
@@ -131,6 +134,26 @@ def wib(iso: str | None) -> str:
         return "–"
     moment = datetime.fromisoformat(iso).astimezone(deadlines.LOCAL)
     return f"{moment:%d} {MONTHS[moment.month - 1]} {moment:%Y %H.%M} WIB"
+
+
+@blueprint.app_template_filter("period")
+def period(start: str | None, end: str | None = None) -> str:
+    """('2026-10-01', '2026-12-31') -> '1 Oktober 2026 – 31 Desember 2026' ('sejak ...', 'sampai ...' when one end
+    is open; '' when both are). Date fields show the browser's own format (an English browser: mm/dd/yyyy), so the
+    pages also say in words which days a filter covers. A value that is not a date is shown as given."""
+
+    def words(day: str) -> str:
+        try:
+            moment = date.fromisoformat(day)
+        except ValueError:
+            return day
+        return f"{moment.day} {MONTH_NAMES[moment.month - 1]} {moment.year}"
+
+    if start and end:
+        return f"{words(start)} – {words(end)}"
+    if start:
+        return f"sejak {words(start)}"
+    return f"sampai {words(end)}" if end else ""
 
 
 @blueprint.app_template_filter("due_soon")
