@@ -196,7 +196,12 @@ def test_char_ngrams_match_scikit_learn_char_wb(seed_frame):
     reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, lowercase=False)
     expected = reference.fit_transform([" ".join(d) for d in docs])
     assert ours.vocabulary_ == reference.vocabulary_
-    assert np.allclose(ours.transform(docs).toarray(), expected.toarray(), atol=1e-6)
+    batch = ours.transform(docs)
+    assert np.allclose(batch.toarray(), expected.toarray(), atol=1e-6)
+    for i, doc in enumerate(docs):  # one complaint at a time (`suggest`) takes its own path
+        one = ours.transform([doc])
+        assert one.shape == (1, batch.shape[1]) and one.has_sorted_indices, doc
+        assert (one.indices == batch[i].indices).all() and (one.data == batch[i].data).all(), doc
 
 
 def test_word_features_match_the_fitted_scikit_learn_vectorizer(seed_frame):

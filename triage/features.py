@@ -134,6 +134,12 @@ class CharNgramTfidf(ProcessCache):
         return columns
 
     def transform(self, documents: list[list[str]]) -> sparse.csr_matrix:
+        if len(documents) == 1:  # one complaint (`suggest`): one sparse matrix built instead of four
+            columns = [self._columns(word) for word in documents[0]]
+            indices, counts = np.unique(np.concatenate(columns) if columns else np.zeros(0, np.int32), return_counts=True)
+            X = sparse.csr_matrix((counts.astype(np.float32), indices.astype(np.int32), [0, len(indices)]),
+                                  shape=(1, len(self.vocabulary_)))
+            return _sublinear_tfidf(X, self.idf_)
         D, words = _word_counts(documents)
         G = _rows_matrix([self._columns(word) for word in words], len(self.vocabulary_))
         X = (D @ G).tocsr()
