@@ -91,7 +91,8 @@ class CharNgramTfidf(ProcessCache):
     """TF-IDF (sublinear tf, smooth idf, l2 norm) of character n-grams of tokens, with a per-word cache.
 
     Counting is two sparse products: documents x words (counts) times words x n-grams (each distinct word's
-    n-grams, resolved once), so the per-token work is one dictionary lookup."""
+    n-grams, resolved once), so the per-token work is one dictionary lookup. One document alone (`suggest`) has
+    its words' n-gram columns counted directly: building the four sparse matrices took most of its time."""
 
     _cache_name = "_word_cache"
 
@@ -134,7 +135,7 @@ class CharNgramTfidf(ProcessCache):
         return columns
 
     def transform(self, documents: list[list[str]]) -> sparse.csr_matrix:
-        if len(documents) == 1:  # one complaint (`suggest`): one sparse matrix built instead of four
+        if len(documents) == 1:
             columns = [self._columns(word) for word in documents[0]]
             indices, counts = np.unique(np.concatenate(columns) if columns else np.zeros(0, np.int32), return_counts=True)
             X = sparse.csr_matrix((counts.astype(np.float32), indices.astype(np.int32), [0, len(indices)]),
