@@ -5,7 +5,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.text import IndonesianPreprocessor, mask_pii, normalise
+from triage.text import MIN_MASKED_DIGITS, IndonesianPreprocessor, _digit_count, mask_pii, normalise
 
 PRE = IndonesianPreprocessor().fit()
 
@@ -36,6 +36,23 @@ def test_masking_removes_every_nik_phone_and_email(before, secret, after):
     assert "@" not in masked or "<email>" in masked
     digits_only = re.sub(r"[\s().+-]", "", masked)
     assert not re.search(r"\d{8,}", digits_only), masked
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(categories=("Nd", "Ll", "Lu", "Zs", "Po", "So"))))
+def test_the_digit_count_that_skips_the_number_patterns_never_says_too_few(text):
+    """`mask_pii` skips the phone/NIK pattern below `MIN_MASKED_DIGITS` digits and the plate pattern without any:
+    the count must reach each bound whenever the text's decimal digits (any script) do."""
+    actual = len(re.findall(r"\d", text))
+    assert min(_digit_count(text), MIN_MASKED_DIGITS) >= min(actual, MIN_MASKED_DIGITS)
+
+
+def test_numbers_in_other_digit_scripts_and_lone_plates_are_still_masked():
+    arabic_indic_nik = "".join(chr(0x0660 + int(d)) for d in "3578123456789012")
+    assert "<nik>" in mask_pii(f"nik saya {arabic_indic_nik} mohon dibantu")
+    full_width_phone = "".join(chr(0xFF10 + int(d)) for d in "081234567890")
+    assert "<telepon>" in mask_pii(f"hp {full_width_phone}")
+    assert "<plat>" in mask_pii("truk B 9 XY parkir di trotoar")  # one digit: no phone number, still a plate
 
 
 def test_masking_uses_placeholders_and_keeps_locations():
@@ -114,7 +131,6 @@ def test_a_preprocessor_saved_before_phrases_and_stem_exclusions_still_works():
     old = pickle.loads(pickle.dumps(PRE))
     for name in ("phrases_", "phrase_pattern_", "phrase_heads_", "phrase_starts_", "excluded_roots_"):
         delattr(old, name)
-    old._token_cache = {}
     assert old.process("gas melon langka") == "gas melon langka"
     assert old.process("kerusakan") == "rusa"
     assert old.word_origins("gas melon")["melon"] == ["melon"]

@@ -44,6 +44,12 @@ _NOT_PLATE = frozenset(
 _MASKED_MARKERS = {"[NIK]": "<nik>", "[TELEPON]": "<telepon>", "[EMAIL]": "<email>"}
 
 
+# A digit run is replaced only when it holds a NIK (16 digits) or a phone number (9-15), so a text with fewer
+# digits is left to the plate pattern, and one with none to nothing.
+MIN_MASKED_DIGITS = 9
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
+
+
 def _digits_replacement(match: re.Match) -> str:
     raw = match.group()
     digits = re.sub(r"\D", "", raw)
@@ -60,22 +66,34 @@ def _plate_replacement(match: re.Match) -> str:
     return " <plat> "
 
 
+def _digit_count(text: str) -> int:
+    """Decimal digits in `text` (what `\\d` matches), counted exactly while below `MIN_MASKED_DIGITS`; beyond
+    that, or when the text holds a non-ASCII digit, `MIN_MASKED_DIGITS` or more."""
+    count = sum(map(text.count, "0123456789"))
+    if count < MIN_MASKED_DIGITS and not text.isascii() and _NON_ASCII_DIGIT.search(text):
+        return MIN_MASKED_DIGITS
+    return count
+
+
 def mask_pii(text: str) -> str:
     """Replace e-mails, URLs, 16-digit NIKs, phone numbers and vehicle plates by placeholder tokens.
 
-    Cheap substring tests decide which patterns can match at all, so clean text costs a few scans.
+    Cheap substring tests and a digit count decide which patterns can match at all, so clean text costs a few
+    scans (on Surabaya's complaints 42 % have no digit and 84 % fewer than the 9 a phone number needs).
     """
     text = unicodedata.normalize("NFKC", text)
     if "@" in text:
         text = _EMAIL.sub(" <email> ", text)
     lowered = text.lower()
-    if "://" in text or "www." in lowered or any(link in lowered for link in _SHORT_LINK_PREFIXES):
+    if "www." in lowered or "/" in text and ("://" in text or any(link in lowered for link in _SHORT_LINK_PREFIXES)):
         text = _URL.sub(" <url> ", text)
     if "[" in text:
         for marker, placeholder in _MASKED_MARKERS.items():
             text = text.replace(marker, f" {placeholder} ")
-    text = _DIGITS.sub(_digits_replacement, text)
-    return _PLATE.sub(_plate_replacement, text)
+    digits = _digit_count(text)
+    if digits >= MIN_MASKED_DIGITS:
+        text = _DIGITS.sub(_digits_replacement, text)
+    return _PLATE.sub(_plate_replacement, text) if digits else text
 
 
 _ELONGATION = re.compile(r"([a-z])\1{2,}")
@@ -167,7 +185,27 @@ class ProcessCache:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
-        setattr(self, self._cache_name, {})
+        setattr(self, self._cache_name, self._new_cache())
+
+    def _new_cache(self) -> dict:
+        return {}
+
+
+class _TokenMemo(dict):
+    """Raw token -> processed form; a missing token is resolved by `resolve` and kept (up to `_CACHE_LIMIT`), so a
+    warm lookup is the dict's own `__getitem__`, callable from C through `map`."""
+
+    __slots__ = ("resolve",)
+
+    def __init__(self, resolve):
+        super().__init__()
+        self.resolve = resolve
+
+    def __missing__(self, token: str) -> str:
+        resolved = self.resolve(token)
+        if len(self) < _CACHE_LIMIT:
+            self[token] = resolved
+        return resolved
 
 
 class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
@@ -197,25 +235,24 @@ class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
         stopwords = read_wordlist(self.stopwords_path) if self.remove_stopwords else frozenset()
         self.stopwords_ = frozenset(stopwords - KEEP_WORDS)
         self.excluded_roots_ = read_wordlist(self.stem_exclusions_path or data_dir() / "stem_exclusions.txt")
-        self._token_cache: dict[str, str] = {}
+        self._token_cache = self._new_cache()
         return self
 
+    def _new_cache(self) -> _TokenMemo:
+        return _TokenMemo(self._resolve)
+
     def _resolve(self, token: str) -> str:
-        """Processed form of one raw token (memoised): "" when dropped, else space-joined words."""
-        context = _CONTEXT_NUMBER.fullmatch(token)
+        """Processed form of one raw token: "" when dropped, else space-joined words (memoised by `_TokenMemo`)."""
         if token in PLACEHOLDERS:
-            resolved = token
-        elif context:
+            return token
+        context = _CONTEXT_NUMBER.fullmatch(token)
+        if context:
             word, number = context.groups()
-            resolved = f"{word} {word}_{int(number)}"
-        else:
-            word = token.strip("<>")
-            if word[-1] == "2":  # "anak2" is the informal spelling of "anak-anak"
-                word = word[:-1]
-            resolved = " ".join(self._word_forms(_ELONGATION.sub(r"\1", word)))
-        if len(self._token_cache) < _CACHE_LIMIT:
-            self._token_cache[token] = resolved
-        return resolved
+            return f"{word} {word}_{int(number)}"
+        word = token.strip("<>")
+        if word[-1] == "2":  # "anak2" is the informal spelling of "anak-anak"
+            word = word[:-1]
+        return " ".join(self._word_forms(_ELONGATION.sub(r"\1", word)))
 
     def _word_forms(self, word: str) -> list[str]:
         out = []
@@ -256,8 +293,7 @@ class IndonesianPreprocessor(ProcessCache, BaseEstimator, TransformerMixin):
 
     def process_tokens(self, tokens: list[str]) -> str:
         """`process` for raw tokens (`raw_tokens`), so callers can tokenise once for several views."""
-        cache = self._token_cache
-        return " ".join(filter(None, [cache[t] if t in cache else self._resolve(t) for t in tokens]))
+        return " ".join(filter(None, map(self._token_cache.__getitem__, tokens)))
 
     def tokens(self, text: str) -> list[str]:
         """Processed tokens of one text."""
