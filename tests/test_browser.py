@@ -651,11 +651,13 @@ def test_officers_search_the_hoax_catalogue_and_check_a_circulating_message(page
     result = page.locator("[data-check]")
     assert result.locator(f"[data-match='{entry_id}']").count() == 1, result.inner_text()
     assert "perlu diverifikasi" in result.inner_text()
+    assert "bukan kebenaran isinya" in result.locator("[data-caveat]").inner_text(), "the score is not a verdict"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "katalog.png"), full_page=True)
     page.fill("#pesan", "Jadwal posyandu balita di balai RW 03 bulan depan pindah ke hari Selasa pagi")
     page.click("section.periksa button[type=submit]")
     assert "Tidak mirip hoaks mana pun" in page.locator("[data-check]").inner_text()
+    assert page.locator("[data-check] [data-caveat]").count() == 1, "an unflagged message is not declared true"
 
     page.fill("input[name=q]", "jalur khusus tanpa tes")
     page.click("form.saring button[type=submit]")
