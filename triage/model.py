@@ -185,21 +185,49 @@ def linear_svm(C: float, n_rows: int, n_classes: int, n_jobs: int | None = None)
     return LinearSVC(C=C, random_state=0)
 
 
+def _weights(svm) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(classes, coef, intercept) of a fitted linear classifier."""
+    return svm.classes_, svm.coef_, svm.intercept_
+
+
+def _averaged_fold_svms(X, y: np.ndarray, C: float, folds: list, n_classes: int,
+                        n_jobs: int) -> tuple[tuple, np.ndarray] | None:
+    """SGD SVMs of the folds (each on its training rows, the classes over two threads): ((classes, coef, intercept)
+    of their mean, out-of-fold scores); None when a training fold lacks a class. The mean of the two half-data
+    models stands in for a third fit on all rows, which took 36 of a 100k retrain's 162 s; on Surabaya's split with
+    every head on this path it was as good (agency top-1 / top-3 / coverage@95 0.778 / 0.937 / 0.416 against
+    0.777 / 0.936 / 0.420; its 300-topic head 0.594 against 0.579)."""
+    classes = np.unique(y)
+    scores = np.zeros((len(y), 1 if len(classes) == 2 else len(classes)))
+    coef, intercept = 0.0, 0.0
+    for train, test in folds:
+        fold = linear_svm(C, len(y), n_classes, n_jobs=n_jobs).fit(X[train], y[train])
+        if not np.array_equal(fold.classes_, classes):
+            return None
+        scores[test] = fold.decision_function(X[test]).reshape(len(test), -1)
+        coef, intercept = coef + fold.coef_ / len(folds), intercept + fold.intercept_ / len(folds)
+    return (classes, coef, intercept), scores
+
+
 def fit_calibrated_svc(X, y: np.ndarray, C: float, n_jobs: int = 2, groups: np.ndarray | None = None,
                        extra: tuple | None = None) -> tuple[SigmoidLinear, np.ndarray]:
-    """A linear SVM on all rows, calibrated on its out-of-fold scores (rows of one group in one fold).
+    """A linear SVM on all rows, calibrated on its out-of-fold scores (rows of one group in one fold); on large
+    problems the mean of the fold SVMs instead (`_averaged_fold_svms`).
     `extra` = (X, y, weight): rows that join every fit, training folds included, with that sample weight (they are
     never scored or calibrated on). Returns (classifier, out-of-fold probabilities)."""
     counts = pd.Series(y).value_counts()
-    # Large problems: 2 folds, one round on two cores (tens of thousands of out-of-fold rows are plenty).
+    # Large problems: 2 folds (tens of thousands of out-of-fold rows are plenty).
     large = len(y) * len(counts) >= LARGE_PROBLEM
     folds = stratified_folds(y, 2 if large else 5, groups)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)
-        if extra is None:
+        averaged = _averaged_fold_svms(X, y, C, folds, len(counts), n_jobs) if large and extra is None else None
+        if averaged is not None:
+            weights, scores = averaged
+        elif extra is None:
             scores = cross_val_predict(linear_svm(C, len(y), len(counts)), X, y, cv=folds,
                                        method="decision_function", n_jobs=n_jobs)
-            final = linear_svm(C, len(y), len(counts), n_jobs=n_jobs).fit(X, y)
+            weights = _weights(linear_svm(C, len(y), len(counts), n_jobs=n_jobs).fit(X, y))
         else:
             X_extra, y_extra, weight = extra
             weights = np.full(len(y_extra), weight)
@@ -213,12 +241,12 @@ def fit_calibrated_svc(X, y: np.ndarray, C: float, n_jobs: int = 2, groups: np.n
             scores = np.zeros((len(y), n_scores))
             for train, test in folds:
                 scores[test] = fit(train).decision_function(X[test]).reshape(len(test), -1)
-            final = fit(np.arange(len(y)))
+            weights = _weights(fit(np.arange(len(y))))
+    classes, coef, intercept = weights
     scores = scores.reshape(len(y), -1)
-    classes = final.classes_
     positives = [classes[1]] if len(classes) == 2 else list(classes)
     ab = np.array([_platt(scores[:, k], y == label) for k, label in enumerate(positives)])
-    classifier = SigmoidLinear(classes, final.coef_, final.intercept_, ab[:, 0], ab[:, 1])
+    classifier = SigmoidLinear(classes, coef, intercept, ab[:, 0], ab[:, 1])
     return classifier, classifier.calibrate(scores)
 
 
