@@ -134,6 +134,32 @@ def test_a_small_head_takes_the_C_with_the_lowest_out_of_fold_log_loss(seed_fram
         "a C given to the model is used as it is"
 
 
+def test_a_large_head_keeps_the_mean_of_its_fold_svms(seed_frame, monkeypatch):
+    import triage.model
+    from triage.features import ComplaintVectorizer
+    from triage.model import fit_calibrated_svc, linear_svm
+
+    monkeypatch.setattr(triage.model, "LARGE_PROBLEM", 1)  # the SGD path, otherwise taken from 2.5 M rows x classes
+    frame = seed_frame.sample(600, random_state=0)
+    X, y = ComplaintVectorizer().fit_transform(frame.text.tolist()), frame.category.to_numpy()
+    keep = np.isin(y, pd.Series(y).value_counts().index[pd.Series(y).value_counts() >= 2])
+    X, y = X[keep], y[keep]
+    classifier, oof = fit_calibrated_svc(X, y, 0.5)
+    folds = stratified_folds(y, 2)
+    svms = [linear_svm(0.5, len(y), len(np.unique(y))).fit(X[train], y[train]) for train, _ in folds]
+    np.testing.assert_allclose(classifier.coef, np.mean([svm.coef_ for svm in svms], axis=0).T, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(classifier.intercept, np.mean([svm.intercept_ for svm in svms], axis=0), rtol=1e-5)
+    for svm, (_, test) in zip(svms, folds):  # each row calibrated on the score of the fold model that did not see it
+        np.testing.assert_allclose(oof[test], classifier.calibrate(svm.decision_function(X[test])), rtol=1e-6)
+
+    lone = np.concatenate([y[:-1], ["kelas tunggal"]])  # a class in one fold only: one fit on all rows instead
+    with pytest.warns(UserWarning, match="least populated class"):
+        classifier, _ = fit_calibrated_svc(X, lone, 0.5)
+    assert "kelas tunggal" in classifier.classes
+    np.testing.assert_allclose(classifier.coef, linear_svm(0.5, len(y), len(np.unique(lone))).fit(X, lone).coef_.T,
+                               rtol=1e-5, atol=1e-6)
+
+
 def test_small_corpora_keep_the_terms_seen_once(monkeypatch):
     import triage.features
     from triage.features import ComplaintVectorizer
