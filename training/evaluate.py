@@ -17,7 +17,7 @@ def _fold_unknown(labels: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """Labels the model never learned count as `Lainnya` when the model has that class."""
     if OTHER not in classes:
         return labels
-    return np.where(np.isin(labels, classes), labels, OTHER)
+    return np.where(pd.Series(labels).isin(classes).to_numpy(), labels, OTHER)
 
 
 def head_metrics(y: np.ndarray, classes: np.ndarray, P: np.ndarray) -> dict:

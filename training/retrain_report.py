@@ -23,8 +23,8 @@ def _confusion_png(result: HoldoutResult, path: Path, top: int = 25) -> None:
     order = np.argsort(-frequent[1])[:top]
     keep = [str(frequent[0][i]) for i in order]
     other = "(lainnya)"
-    y = np.where(np.isin(result.labels, keep), result.labels, other)
-    pred = np.where(np.isin(result.predicted, keep), result.predicted, other)
+    y = np.where(pd.Series(result.labels).isin(keep).to_numpy(), result.labels, other)
+    pred = np.where(pd.Series(result.predicted).isin(keep).to_numpy(), result.predicted, other)
     labels = keep + ([other] if (y == other).any() or (pred == other).any() else [])
     confusion_png(y, pred, labels, f"instansi: matriks kebingungan model {result.version} (baris dinormalisasi)",
                   path)

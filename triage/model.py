@@ -283,7 +283,7 @@ def _fold_rare(y: np.ndarray, min_count: int, fold: str) -> tuple[np.ndarray, np
     rare = sorted(c for c, n in counts.items() if n < min_count and c != OTHER)
     keep = np.ones(len(y), dtype=bool)
     if rare:
-        is_rare = np.isin(y, rare)
+        is_rare = pd.Series(y).isin(rare).to_numpy()
         if fold == "drop":
             keep = ~is_rare
         else:
@@ -459,7 +459,7 @@ class TriageModel:
     @staticmethod
     def _fold_to(head: Head, y: np.ndarray) -> np.ndarray:
         """Map labels the head does not know (folded or new) to `Lainnya` when it has one."""
-        known = np.isin(y, head.classes)
+        known = pd.Series(y).isin(head.classes).to_numpy()  # hashed: np.isin sorts strings (1 s at 78k rows)
         return np.where(known | (OTHER not in head.classes), y, OTHER)
 
     def _set_thresholds(self, out_of_fold: dict[str, tuple]) -> None:
