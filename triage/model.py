@@ -185,7 +185,7 @@ def linear_svm(C: float, n_rows: int, n_classes: int, n_jobs: int | None = None)
     return LinearSVC(C=C, random_state=0)
 
 
-def _weights(svm) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _linear_parts(svm) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(classes, coef, intercept) of a fitted linear classifier."""
     return svm.classes_, svm.coef_, svm.intercept_
 
@@ -224,11 +224,11 @@ def fit_calibrated_svc(X, y: np.ndarray, C: float, n_jobs: int = 2, groups: np.n
         warnings.simplefilter("ignore", category=ConvergenceWarning)
         averaged = _averaged_fold_svms(X, y, C, folds, len(counts), n_jobs) if large and extra is None else None
         if averaged is not None:
-            weights, scores = averaged
+            parts, scores = averaged
         elif extra is None:
             scores = cross_val_predict(linear_svm(C, len(y), len(counts)), X, y, cv=folds,
                                        method="decision_function", n_jobs=n_jobs)
-            weights = _weights(linear_svm(C, len(y), len(counts), n_jobs=n_jobs).fit(X, y))
+            parts = _linear_parts(linear_svm(C, len(y), len(counts), n_jobs=n_jobs).fit(X, y))
         else:
             X_extra, y_extra, weight = extra
             weights = np.full(len(y_extra), weight)
@@ -242,8 +242,8 @@ def fit_calibrated_svc(X, y: np.ndarray, C: float, n_jobs: int = 2, groups: np.n
             scores = np.zeros((len(y), n_scores))
             for train, test in folds:
                 scores[test] = fit(train).decision_function(X[test]).reshape(len(test), -1)
-            weights = _weights(fit(np.arange(len(y))))
-    classes, coef, intercept = weights
+            parts = _linear_parts(fit(np.arange(len(y))))
+    classes, coef, intercept = parts
     scores = scores.reshape(len(y), -1)
     positives = [classes[1]] if len(classes) == 2 else list(classes)
     ab = np.array([_platt(scores[:, k], y == label) for k, label in enumerate(positives)])
